@@ -1,0 +1,537 @@
+"""The command line: parse arguments, ask ``query``, hand the results to ``render``.
+
+Errors become one line on stderr and an exit code from ``errors.ExitCode``; see the README
+for the table. Options work before or after the command (``factcli -f json who X`` and
+``factcli who X -f json``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from typer import Abort, Exit
+
+try:  # typer >= 0.26 vendors click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - typer 0.24/0.25
+    from click.exceptions import ClickException  # type: ignore[no-redef]
+
+from . import __version__
+from .errors import ExitCode, FactBaseError, FactcliError, UsageError
+
+MAX_QUERY_CHARS = 1000
+
+
+def _say(message: str) -> None:
+    """One line on stderr, with anything a terminal would obey escaped."""
+    from .render import printable
+
+    line = printable(message.replace("\n", " "))
+    stream = sys.stderr
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        line.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        line = line.encode(encoding, "backslashreplace").decode(encoding, "replace")
+    try:
+        stream.write(f"factcli: {line}\n")
+        stream.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        pass
+
+
+class FactcliGroup(TyperGroup):
+    """Runs the app so that every error is one line on stderr with its exit code."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            result = super().main(args, prog_name or "factcli", complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except Exit as done:
+            code = done.exit_code
+        except ClickException as error:
+            if type(error).__name__ == "NoArgsIsHelpError":
+                sys.stderr.write(error.format_message() + "\n")
+            else:
+                _say(f"error: {error.format_message()}")
+            code = ExitCode.USAGE
+        except FactBaseError as error:
+            for problem in error.problems[:1]:
+                _say(str(problem) + (f" (and {len(error.problems) - 1} more; run 'factcli check')" if len(error.problems) > 1 else ""))
+            code = error.exit_code
+        except FactcliError as error:
+            _say(f"error: {error}")
+            code = error.exit_code
+        except (Abort, KeyboardInterrupt):
+            _say("interrupted")
+            code = ExitCode.INTERRUPTED
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+            code = ExitCode.BROKEN_PIPE
+        except RecursionError:
+            _say("error: input nested too deeply")
+            code = ExitCode.USAGE
+        except MemoryError:
+            _say("error: out of memory")
+            code = ExitCode.USAGE
+        except Exception as error:  # a bug: still one line, never a traceback
+            if os.environ.get("FACTCLI_DEBUG"):
+                raise
+            _say(f"internal error: {type(error).__name__}: {error} (set FACTCLI_DEBUG=1 for a traceback)")
+            code = ExitCode.USAGE
+        if standalone_mode:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _quiet_broken_pipe()
+                code = ExitCode.BROKEN_PIPE
+            except (ValueError, OSError):
+                pass
+            sys.exit(code)
+        return code
+
+
+def _quiet_broken_pipe() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush cannot complain again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+app = typer.Typer(
+    cls=FactcliGroup,
+    name="factcli",
+    help="Answer questions about a cited fact base: the Japanese abductees, Charles Robert Jenkins, "
+    "the 1959-1984 repatriation and the diplomacy around them. Every answer names its source and quote.",
+    epilog="Exit status: 0 found, 1 nothing found, 2 usage or fact-base error, 3 ambiguous. "
+    "Docs and the JSON contract: README.md.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Settings:
+    facts: Optional[Path] = None
+    format: Optional[Format] = None
+    limit: int = 10
+    min_score: Optional[float] = None
+    no_cache: bool = False
+
+
+def _complete_names(incomplete: str) -> list[str]:
+    """Entity names for shell completion, from the warm cache only (never parses YAML)."""
+    try:
+        import hashlib
+
+        from . import cache
+        from .load import default_facts_path
+
+        path = Path(os.environ.get("FACTCLI_FACTS") or default_facts_path())
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        facts, _ = cache.read(cache.cache_path(digest), digest, str(path))
+        folded = incomplete.casefold()
+        names = []
+        for entity in facts.entities.values():
+            names += [n for n in (entity.name, *entity.aliases) if n.casefold().startswith(folded)]
+        return sorted(set(names))[:50]
+    except Exception:
+        return []
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+
+
+FactsOption = Annotated[Optional[Path], typer.Option("--facts", envvar="FACTCLI_FACTS", metavar="PATH",
+                           help="Fact base to read (default: the shipped one; env FACTCLI_FACTS).", show_default=False)]
+FormatOption = Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format; table is the default.", show_default=False)]
+LimitOption = Annotated[Optional[int], typer.Option("--limit", "-n", min=1, max=10_000, help="At most this many matches [default: 10].", show_default=False)]
+MinScoreOption = Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=100.0, metavar="0-100",
+                              help="Lowest match score (0-100) that counts as a match [default: 75].", show_default=False)]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the index cache.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"factcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    limit: LimitOption = None,
+    min_score: MinScoreOption = None,
+    no_cache: NoCacheOption = False,
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    ctx.obj = Settings(facts, format, limit or 10, min_score, no_cache)
+
+
+def _settings(ctx: typer.Context, facts: Optional[Path], format: Optional[Format], limit: Optional[int] = None,
+              min_score: Optional[float] = None, no_cache: bool = False) -> Settings:
+    base: Settings = ctx.obj or Settings()
+    return Settings(facts or base.facts, format or base.format, limit or base.limit,
+                    min_score if min_score is not None else base.min_score, no_cache or base.no_cache)
+
+
+def _catalog(settings: Settings) -> Any:
+    from .query import Catalog
+
+    return Catalog.open(settings.facts, use_cache=not settings.no_cache)
+
+
+def _renderer(settings: Settings) -> Any:
+    from .render import Renderer
+
+    return Renderer(settings.format.value if settings.format else None)
+
+
+def _check_query(query: str) -> str:
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(f"the query is {len(query):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+    if not query.strip():
+        raise UsageError("the query is empty")
+    return query
+
+
+def _read_queries() -> list[str]:
+    queries = []
+    for number, line in enumerate(sys.stdin, 1):
+        line = line.rstrip("\r\n")
+        if line.strip():
+            if len(line) > MAX_QUERY_CHARS:
+                raise UsageError(f"stdin line {number}: the query is longer than {MAX_QUERY_CHARS:,} characters")
+            queries.append(line)
+    return queries
+
+
+def _lookup(ctx: typer.Context, query: str, kinds: tuple[str, ...], settings: Settings) -> int:
+    from .index import DEFAULT_MIN_SCORE
+
+    catalog = _catalog(settings)
+    renderer = _renderer(settings)
+    min_score = settings.min_score if settings.min_score is not None else DEFAULT_MIN_SCORE
+    queries = _read_queries() if query == "-" else [_check_query(query)]
+    answers = [catalog.lookup(q, kinds, limit=settings.limit, min_score=min_score) for q in queries]
+    for answer in answers:
+        _report_miss(answer)
+    if query == "-":
+        renderer.batch(catalog, answers)
+    else:
+        renderer.answer(catalog, answers[0])
+    return _status(answers)
+
+
+def _report_miss(answer: Any) -> None:
+    if not answer.matches:
+        hint = f"; did you mean {', '.join(repr(s) for s in answer.suggestions)}?" if answer.suggestions else ""
+        _say(f"no match for {answer.query!r}{hint}")
+    elif answer.ambiguous:
+        _say(f"{answer.query!r} is ambiguous: {len(answer.matches)} candidates; add more of the name")
+
+
+def _status(answers: list[Any]) -> int:
+    if any(not a.matches for a in answers):
+        return ExitCode.NOT_FOUND
+    if any(a.ambiguous for a in answers):
+        return ExitCode.AMBIGUOUS
+    return ExitCode.FOUND
+
+
+QueryArgument = Annotated[str, typer.Argument(help="A name, as you would write it; '-' reads one per line from stdin.",
+                               autocompletion=_complete_names, show_default=False)]
+
+
+@app.command()
+def who(
+    ctx: typer.Context,
+    query: QueryArgument,
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    limit: LimitOption = None,
+    min_score: MinScoreOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """People and organizations: the best match, its claims and where each comes from.
+
+    \b
+    Example:
+      factcli who Jenkins
+      factcli who "Soga Hitomi" --format json
+      factcli who - --format jsonl < names.txt
+    """
+    from .query import PEOPLE_AND_ORGANIZATIONS
+
+    return _lookup(ctx, query, PEOPLE_AND_ORGANIZATIONS, _settings(ctx, facts, format, limit, min_score, no_cache))
+
+
+@app.command()
+def what(
+    ctx: typer.Context,
+    query: QueryArgument,
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    limit: LimitOption = None,
+    min_score: MinScoreOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """Events, with their dates, participants and sources.
+
+    \b
+    Example:
+      factcli what "Hanoi summit"
+    """
+    from .query import EVENTS
+
+    return _lookup(ctx, query, EVENTS, _settings(ctx, facts, format, limit, min_score, no_cache))
+
+
+@app.command()
+def figure(
+    ctx: typer.Context,
+    query: QueryArgument,
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    limit: LimitOption = None,
+    min_score: MinScoreOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """Numbers: each value a source gives, side by side, with discrepancies marked.
+
+    \b
+    Example:
+      factcli figure "Japanese spouses"
+      factcli figure repatriation
+    """
+    from .query import FIGURES
+
+    return _lookup(ctx, query, FIGURES, _settings(ctx, facts, format, limit, min_score, no_cache))
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: str = typer.Argument(..., help="Words to look for anywhere in the fact base.", show_default=False),
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    limit: LimitOption = None,
+    min_score: MinScoreOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """Everything: names, aliases, summaries, claims and quotes, ranked, with their entity.
+
+    \b
+    Example:
+      factcli search amnesty
+    """
+    from .index import DEFAULT_MIN_SCORE
+
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache)
+    catalog = _catalog(settings)
+    text = _check_query(query)
+    hits = catalog.search(text, limit=settings.limit if limit or (ctx.obj and ctx.obj.limit != 10) else 20,
+                          min_score=settings.min_score if settings.min_score is not None else DEFAULT_MIN_SCORE)
+    _renderer(settings).search(hits)
+    if not hits:
+        _say(f"nothing found for {text!r}")
+        return ExitCode.NOT_FOUND
+    return ExitCode.FOUND
+
+
+@app.command()
+def said(
+    ctx: typer.Context,
+    query: QueryArgument,
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    limit: LimitOption = None,
+    min_score: MinScoreOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """Statements attributed to a person or body, with quotes and sources.
+
+    \b
+    Example:
+      factcli said Kawaguchi
+      factcli said "informed sources"
+    """
+    from .index import DEFAULT_MIN_SCORE
+    from .query import Answer, Match
+
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache)
+    catalog = _catalog(settings)
+    text = _check_query(query)
+    answer, claims = catalog.said(text, limit=settings.limit,
+                                  min_score=settings.min_score if settings.min_score is not None else DEFAULT_MIN_SCORE)
+    renderer = _renderer(settings)
+    if answer.ambiguous:
+        _report_miss(answer)
+        renderer.answer(catalog, answer)
+        return ExitCode.AMBIGUOUS
+    if not claims:
+        _say(f"no statements attributed to {text!r}")
+        renderer.answer(catalog, Answer(text, []))
+        return ExitCode.NOT_FOUND
+    if answer.matches:
+        speaker = answer.matches[0]
+        renderer.answer(catalog, Answer(text, [speaker]), claims_for={speaker.entity.id: claims})
+    else:  # an unnamed speaker: group by the claims' subjects
+        from .model import Entity
+
+        groups: dict[str, list[Any]] = {}
+        for claim in claims:
+            groups.setdefault(claim.attribution or "", []).append(claim)
+        matches = [Match(Entity(f"unnamed:{i}", "unnamed", who, f"statements attributed to {who}"), 100.0, who)
+                   for i, who in enumerate(groups)]
+        renderer.answer(catalog, Answer(text, matches),
+                        claims_for={m.entity.id: groups[m.entity.name] for m in matches})
+    return ExitCode.FOUND
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    query: Optional[str] = typer.Argument(None, help="Only what concerns this name.", show_default=False),
+    start: Optional[str] = typer.Option(None, "--from", metavar="DATE", help="From this date (1978, 2002-10, 2019-02-27).", show_default=False),
+    end: Optional[str] = typer.Option(None, "--to", metavar="DATE", help="Up to this date.", show_default=False),
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """Dated events and claims in order, with each date's precision.
+
+    \b
+    Example:
+      factcli timeline --from 2002 --to 2004
+      factcli timeline Jenkins
+    """
+    settings = _settings(ctx, facts, format, no_cache=no_cache)
+    catalog = _catalog(settings)
+    entries = catalog.timeline(start, end, _check_query(query) if query is not None else None)
+    _renderer(settings).timeline(catalog, entries)
+    if not entries:
+        _say("nothing dated in that range")
+        return ExitCode.NOT_FOUND
+    return ExitCode.FOUND
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    entity_id: str = typer.Argument(..., metavar="ID", help="An entity id, exactly (see 'search').", show_default=False),
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """One entity by its exact id, everything about it.
+
+    \b
+    Example:
+      factcli show charles-robert-jenkins
+    """
+    settings = _settings(ctx, facts, format, no_cache=no_cache)
+    catalog = _catalog(settings)
+    answer = catalog.show(_check_query(entity_id))
+    _report_miss(answer)
+    _renderer(settings).answer(catalog, answer)
+    return _status([answer])
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """The sources, with date, publisher and how many claims cite each.
+
+    \b
+    Example:
+      factcli sources --format csv
+    """
+    settings = _settings(ctx, facts, format, no_cache=no_cache)
+    _renderer(settings).sources(_catalog(settings).sources())
+    return ExitCode.FOUND
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """The fact base at a glance: counts by kind, claims, sources, dates, discrepancies.
+
+    \b
+    Example:
+      factcli stats
+      factcli stats --format json | jq .claims
+    """
+    settings = _settings(ctx, facts, format, no_cache=no_cache)
+    _renderer(settings).stats(_catalog(settings).stats())
+    return ExitCode.FOUND
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    facts: FactsOption = None,
+    sources_dir: Optional[Path] = typer.Option(None, "--sources", metavar="DIR",
+                                               help="Also verify every quote against the source texts in DIR.", show_default=False),
+) -> int:
+    """Validate a fact base: every problem as FILE:LINE:COL, exit 0 when clean, 2 otherwise.
+
+    \b
+    Example:
+      factcli check --facts facts.yaml --sources ../shared/seeds
+    """
+    from .load import load
+
+    settings = _settings(ctx, facts, None)
+    try:
+        facts_base = load(settings.facts, sources_dir=sources_dir)
+    except FactBaseError as error:
+        for problem in error.problems:
+            _say_plain(str(problem))
+        _say(f"{len(error.problems)} problem{'s' if len(error.problems) != 1 else ''} found")
+        return ExitCode.USAGE
+    claims = sum(1 for _ in facts_base.claims())
+    checked = " and every quote found in its source" if sources_dir else ""
+    _say(f"ok: {len(facts_base.entities)} entities, {claims} claims, {len(facts_base.sources)} sources{checked}")
+    return ExitCode.FOUND
+
+
+def _say_plain(message: str) -> None:
+    from .render import printable
+
+    print(printable(message), file=sys.stderr)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

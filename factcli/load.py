@@ -1,0 +1,249 @@
+"""Read a fact file: bytes -> checked text -> YAML events -> a positioned tree -> the model.
+
+Every step refuses what it cannot vouch for, with a FILE:LINE:COL problem, rather than
+letting the YAML library decide: PyYAML's own loaders follow aliases (billion laughs),
+resolve tags, turn ``NO`` into False and ``0777`` into 511, keep the last of duplicate
+keys silently, and raise exceptions other than YAMLError on crafted input. Here the
+event stream is walked once, every scalar stays a string, and ``check`` does the typing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
+
+from .errors import FactBaseError, Problem
+
+if TYPE_CHECKING:
+    from .model import FactBase
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 10  # the schema needs 7 levels of collections
+MAX_SCALAR_CHARS = 100_000
+_READ_CHUNK = 1 << 20
+
+# C0/C1 controls other than tab/LF/CR, zero-width and bidirectional formatting characters,
+# line/paragraph separators, BOMs past the start, and interlinear annotation marks.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+
+
+class Mapping(dict):  # type: ignore[type-arg]
+    """A YAML mapping with the position of itself, each key and each value."""
+
+    __slots__ = ("pos", "key_pos", "value_pos")
+
+    def __init__(self, pos: tuple[int, int]) -> None:
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[str, tuple[int, int]] = {}
+        self.value_pos: dict[str, tuple[int, int]] = {}
+
+
+class Sequence(list):  # type: ignore[type-arg]
+    """A YAML sequence with the position of itself and of each item."""
+
+    __slots__ = ("pos", "item_pos")
+
+    def __init__(self, pos: tuple[int, int]) -> None:
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[tuple[int, int]] = []
+
+
+Node = Union[Mapping, Sequence, str]
+
+
+def default_facts_path() -> Path:
+    """The fact base shipped with factcli (inside the wheel, or at the top of a checkout)."""
+    packaged = Path(__file__).with_name("facts.yaml")
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "facts.yaml"
+
+
+def read_bytes(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """Read a fact file, refusing directories, devices that never end, and files over the cap."""
+    name = os.fspath(path)
+    limit = limit if limit is not None else _max_bytes()
+    try:
+        with open(name, "rb") as handle:
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := handle.read(_READ_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise FactBaseError([Problem(name, None, None, f"file is larger than the {limit:,}-byte limit")])
+                if b"\x00" in chunk:
+                    raise FactBaseError([_nul_problem(name, b"".join(chunks) + chunk)])
+                chunks.append(chunk)
+    except IsADirectoryError:
+        raise FactBaseError([Problem(name, None, None, "is a directory, not a fact file")]) from None
+    except FileNotFoundError:
+        raise FactBaseError([Problem(name, None, None, "no such file")]) from None
+    except PermissionError:
+        raise FactBaseError([Problem(name, None, None, "permission denied")]) from None
+    except OSError as error:
+        raise FactBaseError([Problem(name, None, None, f"cannot read: {error.strerror or error}")]) from None
+    return b"".join(chunks)
+
+
+def _max_bytes() -> int:
+    value = os.environ.get("FACTCLI_MAX_BYTES", "")
+    return int(value) if value.isdigit() else MAX_FILE_BYTES
+
+
+def _nul_problem(name: str, data: bytes) -> Problem:
+    offset = data.index(b"\x00")
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return Problem(name, line, column, "NUL byte: a fact file is UTF-8 text")
+
+
+def decode(data: bytes, name: str) -> str:
+    """Strict UTF-8 (a leading BOM allowed) with no control or invisible characters."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FactBaseError([Problem(name, 1, 1, "file is UTF-16; save it as UTF-8")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise FactBaseError(
+            [Problem(name, line, column, f"not UTF-8: byte 0x{data[error.start]:02x} cannot start or continue a character")]
+        ) from None
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        offset = bad.start()
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise FactBaseError(
+            [Problem(name, line, column, f"forbidden character U+{ord(bad.group()):04X} (control or invisible)")]
+        )
+    return text
+
+
+def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
+    """Walk the YAML event stream into a positioned tree of Mapping, Sequence and str.
+
+    Fatal problems (syntax, aliases, tags, depth, size) raise FactBaseError; duplicate keys
+    are returned as problems (the first value is kept) so ``check`` can report them all.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    problems: list[Problem] = []
+    stack: list[Any] = []  # open collections; for a Mapping, a pending key rides beside it
+    pending_key: list[str | None] = []
+    root: Node | None = None
+    documents = 0
+
+    def fail(mark: Any, message: str) -> FactBaseError:
+        return FactBaseError([Problem(name, mark.line + 1, mark.column + 1, message)])
+
+    def attach(node: Node, pos: tuple[int, int], mark: Any) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, Sequence):
+            parent.append(node)
+            parent.item_pos.append(pos)
+            return
+        key = pending_key[-1]
+        if key is None:
+            if not isinstance(node, str):
+                raise fail(mark, "a mapping key must be plain text")
+            if node == "<<":
+                raise fail(mark, "merge keys (<<) are not allowed")
+            if node in parent:
+                first = parent.key_pos[node]
+                problems.append(
+                    Problem(name, pos[0], pos[1], f"duplicate key {node!r} (first at line {first[0]})")
+                )
+                pending_key[-1] = "\x00duplicate"
+                return
+            parent.key_pos[node] = pos
+            pending_key[-1] = node
+            return
+        pending_key[-1] = None
+        if key == "\x00duplicate":
+            return
+        parent[key] = node
+        parent.value_pos[key] = pos
+
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            kind = type(event).__name__
+            mark = event.start_mark
+            if kind == "ScalarEvent":
+                _refuse_anchor_or_tag(event, fail)
+                if len(event.value) > MAX_SCALAR_CHARS:
+                    raise fail(mark, f"text longer than {MAX_SCALAR_CHARS:,} characters")
+                attach(event.value, (mark.line + 1, mark.column + 1), mark)
+            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+                _refuse_anchor_or_tag(event, fail)
+                if len(stack) >= MAX_DEPTH:
+                    raise fail(mark, f"nested deeper than {MAX_DEPTH} levels")
+                pos = (mark.line + 1, mark.column + 1)
+                node: Node = Mapping(pos) if kind == "MappingStartEvent" else Sequence(pos)
+                attach(node, pos, mark)
+                stack.append(node)
+                pending_key.append(None)
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                stack.pop()
+                pending_key.pop()
+            elif kind == "AliasEvent":
+                raise fail(mark, "aliases (*name) are not allowed")
+            elif kind == "DocumentStartEvent":
+                documents += 1
+                if documents > 1:
+                    raise fail(mark, "more than one YAML document; a fact file holds one")
+    except FactBaseError:
+        raise
+    except yaml.MarkedYAMLError as error:
+        where = error.problem_mark or error.context_mark
+        message = f"YAML syntax: {error.problem or error.context or 'invalid'}"
+        if where is None:
+            raise FactBaseError([Problem(name, None, None, message)]) from None
+        raise FactBaseError([Problem(name, where.line + 1, where.column + 1, message)]) from None
+    except (yaml.YAMLError, ValueError, UnicodeError) as error:
+        raise FactBaseError([Problem(name, None, None, f"YAML syntax: {error}")]) from None
+    return root, problems
+
+
+def _refuse_anchor_or_tag(event: Any, fail: Any) -> None:
+    if event.anchor is not None:
+        raise fail(event.start_mark, f"anchors (&{event.anchor}) are not allowed")
+    if event.tag is not None:
+        raise fail(event.start_mark, f"tags ({event.tag}) are not allowed")
+
+
+def load(path: str | os.PathLike[str] | None = None, *, sources_dir: str | os.PathLike[str] | None = None) -> FactBase:
+    """Load and validate a fact base; raise FactBaseError listing every problem.
+
+    With ``sources_dir`` the quotes are also checked against the source texts.
+    """
+    from .check import validate
+
+    path = Path(path) if path is not None else default_facts_path()
+    name = os.fspath(path)
+    data = read_bytes(path)
+    text = decode(data, name)
+    tree, problems = parse_tree(text, name)
+    facts, more = validate(tree, name, sources_dir=sources_dir)
+    problems.extend(more)
+    if problems or facts is None:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise FactBaseError(problems)
+    facts.path = name
+    facts.digest = hashlib.sha256(data).hexdigest()
+    return facts

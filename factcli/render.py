@@ -1,0 +1,373 @@
+"""Results -> table / json / jsonl / csv / tsv, for every command, in one place.
+
+The table is drawn with Rich on a terminal and as plain ``|``-separated lines otherwise
+(no colour, nothing that wraps a fact over two lines, so ``grep`` works). Every piece of
+fact-base text is handed to Rich as ``Text`` (never markup) after ``printable`` has
+escaped control, bidi and zero-width characters; JSON escapes them by itself; CSV cells
+that a spreadsheet would read as a formula get a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import IO, Any, Iterable
+
+from .model import Claim, Entity, Source
+from .query import Answer, Catalog, SearchHit, TimelineEntry
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = ("entity", "name", "kind", "claim", "date", "as_of", "value", "unit", "qualifier",
+               "relation", "related", "attributed_to", "sources", "quotes")  # fmt: skip
+
+
+def printable(text: str) -> str:
+    """Escape what a terminal would obey instead of show: ESC -> ``\\x1b``, U+202E -> ``\\u202e``."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """Neutralize a CSV cell that a spreadsheet would evaluate (=, +, -, @)."""
+    if cell.startswith(_FORMULA_START) and not _is_number(cell):
+        return "'" + cell
+    return cell
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# -- JSON shapes (the contract documented in the README) -----------------------------------
+def claim_json(claim: Claim, catalog: Catalog) -> dict[str, Any]:
+    data: dict[str, Any] = {"text": claim.text, "subject": claim.subject}
+    for key, period in (("date", claim.date), ("as_of", claim.as_of)):
+        data[key] = str(period) if period else None
+        if key == "date":
+            data["date_precision"] = period.precision if period else None
+            data["date_start"] = period.earliest() if period else None
+            data["date_end"] = period.latest() if period else None
+            data["date_approximate"] = period.approximate if period else None
+    if claim.value is not None or claim.qualifier:
+        data.update(value=claim.value, unit=claim.unit, qualifier=claim.qualifier)
+    data["relation"] = claim.relation
+    data["related"] = claim.related
+    data["related_name"] = catalog.name_of(claim.related)
+    data["attributed_to"] = claim.attributed_to
+    data["attributed_to_name"] = catalog.name_of(claim.attributed_to)
+    data["attribution"] = claim.attribution
+    data["citations"] = [{"source": c.source, "quote": c.quote} for c in claim.citations]
+    return data
+
+
+def entity_json(entity: Entity, catalog: Catalog, score: float | None, matched: str | None,
+                claims: Iterable[Claim] | None = None) -> dict[str, Any]:
+    return {
+        "id": entity.id, "kind": entity.kind, "name": entity.name, "aliases": list(entity.aliases),
+        "score": score, "summary": entity.summary, "matched": matched,
+        "date": str(entity.date) if entity.date else None,
+        "claims": [claim_json(c, catalog) for c in (entity.claims if claims is None else claims)],
+    }
+
+
+def source_json(source: Source, count: int) -> dict[str, Any]:
+    return {"id": source.id, "title": source.title, "author": source.author, "publisher": source.publisher,
+            "published": str(source.published), "published_approximate": source.published.approximate,
+            "published_note": source.published_note, "file": source.file, "url": source.url, "claims": count}
+
+
+class Renderer:
+    """Writes one command's results in the chosen format to ``out``."""
+
+    def __init__(self, fmt: str | None, out: IO[str] | None = None) -> None:
+        self.out = out or sys.stdout
+        self.terminal = is_terminal(self.out)
+        self.format = fmt or "table"
+        self.color = self.terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        self._console: Any = None
+
+    # -- low-level writers ----------------------------------------------------------------
+    @property
+    def console(self) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(file=self.out, markup=False, emoji=False, highlight=False,
+                                    no_color=not self.color, force_terminal=self.color or None,
+                                    color_system="auto" if self.color else None, soft_wrap=False)
+        return self._console
+
+    def _json(self, data: Any) -> None:
+        self.out.write(json.dumps(data, ensure_ascii=not _can_encode_unicode(self.out), indent=2 if self.terminal else None))
+        self.out.write("\n")
+
+    def _jsonl(self, rows: Iterable[Any]) -> None:
+        ascii_only = not _can_encode_unicode(self.out)
+        for row in rows:
+            self.out.write(json.dumps(row, ensure_ascii=ascii_only) + "\n")
+
+    def _delimited(self, rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> None:
+        import csv
+
+        writer = csv.writer(self.out, delimiter="\t" if self.format == "tsv" else ",", lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            cells = []
+            for column in columns:
+                value = row.get(column)
+                cell = "" if value is None else str(value)
+                if self.format == "tsv":
+                    cell = cell.replace("\t", " ").replace("\n", " ")
+                cells.append(spreadsheet_safe(printable(cell)))
+            writer.writerow(cells)
+
+    def line(self, text: str = "") -> None:
+        self.out.write(_encodable(printable(text), self.out) + "\n")
+
+    def _claim_rows(self, catalog: Catalog, entity: Entity, claims: Iterable[Claim]) -> Iterable[dict[str, Any]]:
+        for claim in claims:
+            yield {
+                "entity": entity.id, "name": entity.name, "kind": entity.kind, "claim": claim.text,
+                "date": claim.date, "as_of": claim.as_of, "value": claim.value, "unit": claim.unit,
+                "qualifier": claim.qualifier, "relation": claim.relation, "related": catalog.name_of(claim.related),
+                "attributed_to": catalog.name_of(claim.attributed_to) or claim.attribution,
+                "sources": "; ".join(c.source for c in claim.citations),
+                "quotes": " | ".join(c.quote for c in claim.citations),
+            }
+
+    # -- commands -------------------------------------------------------------------------
+    def answer(self, catalog: Catalog, answer: Answer, *, claims_for: dict[str, list[Claim]] | None = None) -> None:
+        """who / what / figure / show / said: an array of matches, best first."""
+        matches = answer.matches
+        def claims_of(entity: Entity) -> Iterable[Claim]:
+            return claims_for.get(entity.id, []) if claims_for is not None else entity.claims
+        if self.format in ("json", "jsonl"):
+            rows = [entity_json(m.entity, catalog, m.score, m.matched, claims_of(m.entity)) for m in matches]
+            self._json(rows) if self.format == "json" else self._jsonl(rows)
+        elif self.format in ("csv", "tsv"):
+            self._delimited((row for m in matches for row in self._claim_rows(catalog, m.entity, claims_of(m.entity))), CSV_COLUMNS)
+        elif answer.ambiguous:
+            self._candidates(answer)
+        else:
+            for number, match in enumerate(matches[:1]):
+                self._entity_table(catalog, match.entity, claims_of(match.entity))
+            if len(matches) > 1:
+                others = ", ".join(f"{m.entity.name} ({m.score:g})" for m in matches[1:])
+                self.line(f"Other matches: {others}")
+
+    def batch(self, catalog: Catalog, answers: list[Answer]) -> None:
+        """``who -``: one JSON array per line in jsonl, one section per query otherwise."""
+        for answer in answers:
+            if self.format == "jsonl":
+                self.out.write(json.dumps([entity_json(m.entity, catalog, m.score, m.matched) for m in answer.matches],
+                                          ensure_ascii=not _can_encode_unicode(self.out)) + "\n")
+            else:
+                if self.format == "table":
+                    self.line(f"== {answer.query}")
+                    if not answer.matches:
+                        self.line("(no match)")
+                        continue
+                self.answer(catalog, answer)
+
+    def _candidates(self, answer: Answer) -> None:
+        if not self.terminal:
+            self.line(f"Several match {answer.query!r}:")
+            for m in answer.matches:
+                self.line(f"{m.entity.id} | {m.entity.kind} | {m.entity.name} | {m.score:g} | {m.entity.summary}")
+            return
+        table = self._table(f"Several match “{printable(answer.query)}”", ("id", "kind", "name", "score", "summary"))
+        for m in answer.matches:
+            table.add_row(*self._texts(m.entity.id, m.entity.kind, m.entity.name, f"{m.score:g}", m.entity.summary))
+        self.console.print(table)
+
+    def _entity_table(self, catalog: Catalog, entity: Entity, claims: Iterable[Claim]) -> None:
+        claims = list(claims)
+        related = []
+        for claim in claims:
+            for target in (claim.related, claim.attributed_to):
+                name = catalog.name_of(target)
+                if name and name not in related and target != entity.id:
+                    related.append(name)
+        header = [f"{entity.name}  [{entity.kind}]" + (f"  {entity.date}" if entity.date else ""), entity.summary]
+        if entity.aliases:
+            header.append("Also known as: " + ", ".join(entity.aliases))
+        rows = [self._claim_cells(catalog, c) for c in claims]
+        figure = entity.kind == "figure"
+        values = {c.value for c in claims if c.value is not None}
+        if not self.terminal:
+            for text in header:
+                self.line(text)
+            for cells in rows:
+                self.line(" | ".join(c for c in cells if c))
+            if figure and len(values) > 1:
+                self.line("Discrepancy: sources give " + " / ".join(_number(v) for v in sorted(values)))
+            if related:
+                self.line("Related: " + ", ".join(related))
+            return
+        from rich.text import Text
+
+        console = self.console
+        console.print(Text(printable(header[0]), style="bold"))
+        for text in header[1:]:
+            console.print(Text(printable(text)))
+        columns = ("date", "value", "claim", "related", "said by", "source: quote") if figure else (
+            "date", "claim", "related", "said by", "source: quote")
+        table = self._table(None, columns)
+        for cells in rows:
+            table.add_row(*self._texts(*(cells if figure else (cells[0],) + tuple(cells[2:]))))
+        console.print(table)
+        if figure and len(values) > 1:
+            console.print(Text("Discrepancy: sources give " + " / ".join(_number(v) for v in sorted(values)), style="bold yellow"))
+        if related:
+            console.print(Text("Related: " + printable(", ".join(related))))
+
+    def _claim_cells(self, catalog: Catalog, claim: Claim) -> tuple[str, ...]:
+        date = str(claim.date) if claim.date else (f"as of {claim.as_of}" if claim.as_of else "")
+        value = ""
+        if claim.value is not None or claim.qualifier:
+            value = " ".join(x for x in (claim.qualifier, _number(claim.value) if claim.value is not None else None, claim.unit) if x)
+        related = ""
+        if claim.related:
+            related = f"{claim.relation}: {catalog.name_of(claim.related)}" if claim.relation else str(catalog.name_of(claim.related))
+        said = catalog.name_of(claim.attributed_to) or claim.attribution or ""
+        cites = "; ".join(f'{c.source}: "{c.quote}"' for c in claim.citations)
+        return (date, value, claim.text, related, said, cites)
+
+    def search(self, hits: list[SearchHit]) -> None:
+        rows = [{"id": h.entity.id, "kind": h.entity.kind, "name": h.entity.name, "score": h.score, "field": h.field,
+                 "text": h.text, "citations": [{"source": c.source, "quote": c.quote} for c in (h.claim.citations if h.claim else ())]}
+                for h in hits]
+        if self.format == "json":
+            self._json(rows)
+        elif self.format == "jsonl":
+            self._jsonl(rows)
+        elif self.format in ("csv", "tsv"):
+            self._delimited(rows, ("id", "name", "kind", "score", "field", "text"))
+        else:
+            self._simple(("score", "entity", "field", "text"), [(f"{h.score:g}", h.entity.name, h.field, h.text) for h in hits])
+
+    def timeline(self, catalog: Catalog, entries: list[TimelineEntry]) -> None:
+        rows = []
+        for e in entries:
+            citations = e.claim.citations if e.claim else ()
+            rows.append({"date": str(e.when), "precision": e.when.precision, "start": e.when.earliest(), "end": e.when.latest(),
+                         "approximate": e.when.approximate, "id": e.entity.id, "name": e.entity.name, "kind": e.entity.kind,
+                         "text": e.claim.text if e.claim else e.entity.summary,
+                         "citations": [{"source": c.source, "quote": c.quote} for c in citations]})
+        if self.format == "json":
+            self._json(rows)
+        elif self.format == "jsonl":
+            self._jsonl(rows)
+        elif self.format in ("csv", "tsv"):
+            self._delimited(({**r, "sources": "; ".join(c["source"] for c in r["citations"])} for r in rows),
+                            ("date", "precision", "id", "name", "text", "sources"))
+        else:
+            self._simple(("date", "precision", "entity", "what", "source"),
+                         [(r["date"], r["precision"], r["name"], r["text"], "; ".join(c["source"] for c in r["citations"])) for r in rows])
+
+    def sources(self, sources: list[tuple[Source, int]]) -> None:
+        rows = [source_json(s, n) for s, n in sources]
+        if self.format == "json":
+            self._json(rows)
+        elif self.format == "jsonl":
+            self._jsonl(rows)
+        elif self.format in ("csv", "tsv"):
+            self._delimited(rows, ("id", "title", "author", "publisher", "published", "file", "claims"))
+        else:
+            self._simple(("id", "published", "title", "author / publisher", "file", "claims"),
+                         [(r["id"], r["published"], r["title"], " / ".join(x for x in (r["author"], r["publisher"]) if x),
+                           r["file"], str(r["claims"])) for r in rows])
+
+    def stats(self, stats: dict[str, Any]) -> None:
+        if self.format in ("json", "jsonl"):
+            self.out.write(json.dumps(stats, indent=2 if self.format == "json" and self.terminal else None) + "\n")
+            return
+        if self.format in ("csv", "tsv"):
+            flat = [{"metric": k, "value": v} for k, v in stats.items() if not isinstance(v, (dict, list))]
+            flat += [{"metric": f"{k}.{sub}", "value": v} for k, d in stats.items() if isinstance(d, dict) for sub, v in d.items()]
+            self._delimited(flat, ("metric", "value"))
+            return
+        span = stats["date_span"]
+        rows = [("entities", str(stats["entities"]), "")]
+        rows += [(f"  {kind}", str(n), "") for kind, n in stats["by_kind"].items()]
+        rows += [(key.replace("_", " "), str(stats[key]), "") for key in ("claims", "citations", "sources", "figures", "dated_claims")]
+        rows.append(("date span", f"{span[0]} .. {span[1]}" if span else "-", ""))
+        rows.append(("discrepancies", str(len(stats["discrepancies"])), ", ".join(d["name"] for d in stats["discrepancies"])))
+        for title, counts in (("claims per source", stats["claims_per_source"]), ("claims per decade", stats["claims_per_decade"])):
+            top = max(counts.values(), default=0) or 1
+            bar = "#" if not self.terminal else "█"
+            rows += [(f"{title}: {key}", str(n), bar * max(1, round(24 * n / top)) if n else "") for key, n in counts.items()]
+        self._simple(("metric", "count", ""), rows)
+
+    # -- helpers --------------------------------------------------------------------------
+    def _table(self, title: str | None, columns: Iterable[str]) -> Any:
+        from rich import box
+        from rich.table import Table
+
+        table = Table(title=title, box=box.SIMPLE_HEAD if self.color else box.ASCII, show_lines=False, highlight=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        return table
+
+    def _texts(self, *cells: str) -> list[Any]:
+        from rich.text import Text
+
+        return [Text(printable(cell)) for cell in cells]
+
+    def _simple(self, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+        if not self.terminal:
+            self.line(" | ".join(columns))
+            for row in rows:
+                self.line(" | ".join(row))
+            return
+        table = self._table(None, columns)
+        for row in rows:
+            table.add_row(*self._texts(*row))
+        self.console.print(table)
+
+
+def _number(value: int | float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+
+
+def _can_encode_unicode(stream: IO[str]) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
+    return encoding in ("utf8", "utf16", "utf32", "utf8sig")
+
+
+def _encodable(text: str, stream: IO[str]) -> str:
+    """Text the stream's encoding can carry; anything else becomes a backslash escape."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        return text.encode(encoding, "backslashreplace").decode(encoding, "replace")
+
+
+__all__ = ["FORMATS", "Renderer", "printable", "spreadsheet_safe"]
