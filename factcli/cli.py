@@ -229,7 +229,7 @@ def _read_queries() -> list[str]:
 
 
 def _lookup(ctx: typer.Context, query: str, kinds: tuple[str, ...], settings: Settings) -> int:
-    from .index import DEFAULT_MIN_SCORE
+    from .match import DEFAULT_MIN_SCORE
 
     catalog = _catalog(settings)
     renderer = _renderer(settings)
@@ -347,7 +347,7 @@ def search(
     Example:
       factcli search amnesty
     """
-    from .index import DEFAULT_MIN_SCORE
+    from .match import DEFAULT_MIN_SCORE
 
     settings = _settings(ctx, facts, format, limit, min_score, no_cache)
     catalog = _catalog(settings)
@@ -378,7 +378,7 @@ def said(
       factcli said Kawaguchi
       factcli said "informed sources"
     """
-    from .index import DEFAULT_MIN_SCORE
+    from .match import DEFAULT_MIN_SCORE
     from .query import Answer, Match
 
     settings = _settings(ctx, facts, format, limit, min_score, no_cache)

@@ -14,7 +14,8 @@ from typing import Iterable, Iterator
 
 from . import cache
 from .errors import UsageError
-from .index import DEFAULT_MIN_SCORE, SHORTLIST_ALL_BELOW, Candidate, NameIndex, close_candidates, is_ambiguous, rank
+from .index import SHORTLIST_ALL_BELOW, NameIndex
+from .match import DEFAULT_MIN_SCORE, Candidate, close_candidates, is_ambiguous, rank
 from .load import decode, default_facts_path, parse_tree, read_bytes
 from .model import Claim, Entity, FactBase, PartialDate, Period, Source
 from .normalize import fold

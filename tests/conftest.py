@@ -1,0 +1,75 @@
+"""Shared test helpers: an isolated cache per test, CliRunner and subprocess drivers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from factcli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own cache dir, so no test sees another's cache."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("FACTCLI_CACHE_DIR", str(cache))
+    monkeypatch.delenv("FACTCLI_FACTS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return cache
+
+
+@pytest.fixture
+def cli():
+    """Run factcli in-process: cli("who", "Jenkins") -> Result with .exit_code/.stdout/.stderr."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+    return run
+
+
+def run_factcli(*args: str, input: bytes | str | None = None, env: dict[str, str] | None = None,
+                cwd: str | Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
+    """Run factcli as a real process (``python -m factcli``), bytes in and out."""
+    full_env = {**os.environ, **(env or {})}
+    data = input.encode() if isinstance(input, str) else input
+    return subprocess.run([sys.executable, "-m", "factcli", *args], input=data, capture_output=True,
+                          env=full_env, cwd=cwd, timeout=timeout)
+
+
+def write_facts(directory: Path, text: str, name: str = "facts.yaml") -> Path:
+    """Write a small fixture fact base and return its path."""
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MINIMAL = """\
+sources:
+  - id: s1
+    title: A test article
+    published: 2004-05
+    file: s1.txt
+entities:
+  - id: ada-lovelace
+    kind: person
+    name: Ada Lovelace
+    aliases: [Lovelace]
+    summary: A test person.
+    claims:
+      - text: Wrote the first program.
+        date: 1843
+        citations:
+          - source: s1
+            quote: the first program
+"""
