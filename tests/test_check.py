@@ -1,0 +1,135 @@
+"""`factcli check` and the loader: each fixture is broken in one way, at a known line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from factcli import FactBaseError, load
+from factcli.model import Period
+
+from .conftest import MINIMAL, write_facts
+
+
+def problems_of(tmp_path: Path, text: str, sources_dir: Path | None = None) -> list[str]:
+    path = write_facts(tmp_path, textwrap.dedent(text))
+    with pytest.raises(FactBaseError) as caught:
+        load(path, sources_dir=sources_dir)
+    return [str(p).replace(str(path), "F") for p in caught.value.problems]
+
+
+def replace_line(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def test_minimal_fact_base_loads_into_the_typed_model(tmp_path: Path) -> None:
+    facts = load(write_facts(tmp_path, MINIMAL))
+    entity = facts.entities["ada-lovelace"]
+    claim = entity.claims[0]
+    assert (entity.kind, entity.name, entity.aliases) == ("person", "Ada Lovelace", ("Lovelace",))
+    assert claim.date == Period.parse("1843") and claim.date.precision == "year"
+    assert claim.citations[0].source == "s1" and claim.citations[0].quote == "the first program"
+    assert claim.subject == "ada-lovelace"
+    assert facts.sources["s1"].published.precision == "month"
+    assert len(facts.digest) == 64
+
+
+def test_check_reports_a_clean_file_with_exit_0(cli, tmp_path: Path) -> None:
+    result = cli("check", "--facts", str(write_facts(tmp_path, MINIMAL)))
+    assert result.exit_code == 0, result.stderr
+    assert "1 entities, 1 claims, 1 sources" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("    summary: A test person.", "    sumary: A test person.",
+         ["F:11:5: unknown field 'sumary' in an entity (did you mean 'summary'?)", "F:7:5: an entity is missing the required field 'summary'"]),
+        ("    name: Ada Lovelace\n", "", ["F:7:5: an entity is missing the required field 'name'"]),
+        ("    aliases: [Lovelace]", "    aliases: Lovelace", ["F:10:14: entity 'aliases' must be a list, not text 'Lovelace'"]),
+        ("        date: 1843", "        date: 1843-02-30", ["F:14:15: claim 'date': '1843-02-30' is an impossible date: 1843-02 has 28 days"]),
+        ("        date: 1843", "        date: 1843-13", ["F:14:15: claim 'date': '1843-13' is an impossible date: there is no month 13"]),
+        ("        date: 1843", "        date: 1990/1980", ["F:14:15: claim 'date': '1990/1980' is an impossible period: it ends before it starts"]),
+        ("          - source: s1\n", "          - source: s11\n", ["F:16:21: citation refers to unknown source 's11' (did you mean 's1'?)"]),
+        ("            quote: the first program", "            quote: ''", ["F:17:20: the quote is empty"]),
+        ("    kind: person", "    kind: persn", ["F:8:11: entity 'kind': 'persn' is not a known kind (did you mean 'person'?); use one of person, organization, place, event, figure"]),
+        ("  - id: ada-lovelace", "  - id: Ada Lovelace", ["F:7:9: entity id 'Ada Lovelace' must be a slug: lowercase letters, digits and single hyphens"]),
+        ("        date: 1843", "        date: 1843\n        related: charles-babbage",
+         ["F:15:18: 'related' refers to unknown entity 'charles-babbage'"]),
+        ("        date: 1843", "        date: 1843\n        value: NaN", ["F:15:16: claim 'value': 'NaN' is not a number (digits, optional , groups and . decimals, at most 30 characters)"]),
+        ("    published: 2004-05", "    published: 2004-05~", ["F:4:16: an approximate 'published' date needs a 'published_note' saying what it is inferred from"]),
+    ],
+)
+def test_each_broken_fixture_is_reported_at_its_line(tmp_path: Path, old: str, new: str, expected: list[str]) -> None:
+    assert sorted(problems_of(tmp_path, replace_line(MINIMAL, old, new))) == sorted(expected)
+
+
+def test_a_claim_without_citations_is_an_error(tmp_path: Path) -> None:
+    text = MINIMAL.split("        citations:")[0]
+    assert problems_of(tmp_path, text) == ["F:13:9: a claim is missing the required field 'citations'"]
+    empty = text + "        citations: []\n"
+    assert problems_of(tmp_path, empty) == ["F:15:20: a claim needs at least one citation"]
+
+
+def test_duplicate_ids_and_duplicate_keys_are_both_reported(tmp_path: Path) -> None:
+    doubled = MINIMAL + textwrap.indent(MINIMAL.split("entities:\n")[1], "")
+    doubled = doubled.replace("    name: Ada Lovelace\n", "    name: Ada Lovelace\n    name: Ada King\n", 1)
+    problems = problems_of(tmp_path, doubled)
+    assert "F:10:5: duplicate key 'name' (first at line 9)" in problems
+    assert "F:19:9: duplicate entity id 'ada-lovelace' (first at line 7)" in problems
+
+
+def test_all_problems_are_reported_at_once_by_the_command(cli, tmp_path: Path) -> None:
+    broken = MINIMAL.replace("    summary: A test person.", "    sumary: x").replace("date: 1843", "date: 1843-02-30")
+    result = cli("check", "--facts", str(write_facts(tmp_path, broken)))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 4 and lines[-1] == "factcli: 3 problems found"
+    assert all(line.startswith(str(tmp_path)) for line in lines[:3])
+
+
+def test_yaml_syntax_error_has_a_position(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, MINIMAL.replace("title: A test article", 'title: "unterminated'))
+    assert len(problems) == 1 and problems[0].startswith("F:") and "YAML syntax" in problems[0]
+
+
+def test_scalars_stay_strings_no_implicit_typing(tmp_path: Path) -> None:
+    text = MINIMAL.replace("summary: A test person.", "summary: NO").replace("aliases: [Lovelace]", "aliases: [0777, '1:20', yes]")
+    entity = load(write_facts(tmp_path, text)).entities["ada-lovelace"]
+    assert entity.summary == "NO" and entity.aliases == ("0777", "1:20", "yes")
+
+
+@pytest.mark.parametrize("construct", ["anchor", "alias", "tag", "merge"])
+def test_yaml_features_that_can_hurt_are_refused(tmp_path: Path, construct: str) -> None:
+    text = {
+        "anchor": MINIMAL.replace("title: A test article", "title: &t A test article"),
+        "alias": MINIMAL.replace("title: A test article", "title: &t A test article").replace("summary: A test person.", "summary: *t"),
+        "tag": MINIMAL.replace("title: A test article", "title: !!python/object:os.system x"),
+        "merge": MINIMAL.replace("    summary: A test person.", "    summary: x\n    <<: {a: b}"),
+    }[construct]
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 1 and problems[0].startswith("F:")
+    assert any(word in problems[0] for word in ("anchors", "aliases", "tags", "merge keys"))
+
+
+def test_quotes_are_verified_against_the_sources(tmp_path: Path) -> None:
+    sources = tmp_path / "seeds"
+    sources.mkdir()
+    (sources / "s1.txt").write_text("She wrote \u201cthe first\n   program\u201d \u2014 in 1843.", encoding="utf-8")
+    assert load(write_facts(tmp_path, MINIMAL), sources_dir=sources).sources["s1"].file == "s1.txt"
+    wrong = MINIMAL.replace("quote: the first program", "quote: the second program")
+    assert problems_of(tmp_path, wrong, sources) == ["F:17:20: the quote does not appear in s1.txt: 'the second program'"]
+    (sources / "s1.txt").unlink()
+    assert problems_of(tmp_path, MINIMAL, sources)[0].endswith("cannot read " + str(sources / "s1.txt"))
+
+
+def test_library_import_does_not_pull_in_the_cli() -> None:
+    code = "import sys, factcli; factcli.load(); print(sorted(m for m in ('typer', 'rich', 'factcli.cli') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
