@@ -214,7 +214,8 @@ class Renderer:
         header = [f"{entity.name}  [{entity.kind}]" + (f"  {entity.date}" if entity.date else ""), entity.summary]
         if entity.aliases:
             header.append("Also known as: " + ", ".join(entity.aliases))
-        rows = [self._claim_cells(catalog, c) for c in claims]
+        rows = [self._claim_cells(catalog, c, about=None if c.subject == entity.id else catalog.name_of(c.subject))
+                for c in claims]
         figure = entity.kind == "figure"
         values = {c.value for c in claims if c.value is not None}
         if not self.terminal:
@@ -244,7 +245,8 @@ class Renderer:
         if related:
             console.print(Text("Related: " + printable(", ".join(related))))
 
-    def _claim_cells(self, catalog: Catalog, claim: Claim) -> tuple[str, ...]:
+    def _claim_cells(self, catalog: Catalog, claim: Claim, about: str | None = None) -> tuple[str, ...]:
+        """date, value, claim, related, said by, citations; ``about`` names another subject (``said``)."""
         date = str(claim.date) if claim.date else (f"as of {claim.as_of}" if claim.as_of else "")
         value = ""
         if claim.value is not None or claim.qualifier:
@@ -254,7 +256,8 @@ class Renderer:
             related = f"{claim.relation}: {catalog.name_of(claim.related)}" if claim.relation else str(catalog.name_of(claim.related))
         said = catalog.name_of(claim.attributed_to) or claim.attribution or ""
         cites = "; ".join(f'{c.source}: "{c.quote}"' for c in claim.citations)
-        return (date, value, claim.text, related, said, cites)
+        text = f"{about}: {claim.text}" if about else claim.text
+        return (date, value, text, related, said, cites)
 
     def search(self, hits: list[SearchHit]) -> None:
         rows = [{"id": h.entity.id, "kind": h.entity.kind, "name": h.entity.name, "score": h.score, "field": h.field,
