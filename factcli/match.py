@@ -1,20 +1,59 @@
 """How well a query matches a name, and when several matches are a tie.
 
-The scorer is rapidfuzz over the folded forms from ``normalize``: exact, token-order-free,
-prefix and edit-distance readings, the best of them counting (see the README for the
-measured accuracy on the labelled query set in tests/data/queries.tsv).
+Every name and alias is folded (``normalize.fold``) and prepared once: its exact forms
+(the name, and for people the family-name-first order, the name without middle initials
+and each name part; for organizations the initials), and its words. A folded query then
+scores against a label as the best of four readings:
+
+* **exact** (100): the query, or the query without titles and little words ("Prime Minister
+  Koizumi", "the Yomiuri"), is one of the label's exact forms;
+* **prefix** (90-98): the query begins one of the exact forms ("Jenk", "Kim Jong"), more the
+  more of it is typed;
+* **typo** (0-100): ``rapidfuzz.fuzz.ratio`` of the query against the whole folded label
+  ("Kimjongun", "Rumsfield" against "Rumsfeld");
+* **words** (0-95): each query word is matched to its best label word (equal 100, the start
+  of it 85, else its ``fuzz.ratio`` if at least ``TOKEN_CUTOFF``), averaged by word length
+  over the query's words that are not titles or little words, times ``WORDS_FACTOR``. Word
+  order is free ("Jenkins Charles", "Kawaguchi Yorko") and a query may name only some of
+  the label's words ("Jenkins desertion"); a label word the query lacks costs nothing, but a
+  query word the label lacks does ("Megumi Yokota" is not Takuya Yokota).
+
+The readings and their weights were chosen by measurement on the labelled queries in
+tests/data/queries.tsv against plain ``WRatio``, ``ratio``, ``token_sort_ratio`` and
+``token_set_ratio`` (run ``pytest tests/test_matching.py -s`` for the table). The words
+reading stays under the exact and prefix readings, so a whole name beats a longer label
+that merely contains it ("Jenkins" is Charles Robert Jenkins, not the daughters' group).
+
+Speed (the scorer runs on shortlists of a few hundred entities): an entity's names are
+folded once (an LRU cache). ``rank`` scores the query's words against all the distinct
+words of its pool in one rapidfuzz call per query word and the typo reading against all
+the pool's labels in one call; the exact forms are built, and the exact and prefix readings
+tried, only for entities with a word that the query's first word equals or begins.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from functools import lru_cache
+from typing import Any
 
-from .normalize import fold, name_variants
+from .normalize import LIGHT_WORDS, fold, initials, name_variants
 
-DEFAULT_MIN_SCORE = 75.0
+DEFAULT_MIN_SCORE = 75.0  # below this a query matches nothing (exit 1, "did you mean")
 AMBIGUITY_MARGIN = 2.0  # candidates this close to the best are "several, none clearly best"
-_PREFIX_SCORE = 90.0
+EXACT_SCORE = 100.0
+PREFIX_SCORE = 90.0  # a query that begins a name: 90 plus up to PREFIX_SPAN for how much of it
+PREFIX_SPAN = 8.0
+MIN_PREFIX_CHARS = 3
+WORD_PREFIX_SCORE = 85.0  # a query word that begins a label word ("Jenk" in "jenkins")
+TOKEN_CUTOFF = 50.0  # a word less similar than this does not count as matched at all
+WORDS_FACTOR = 0.95  # the words reading tops out here, under a whole exact or prefix match
+SUGGEST_MIN_SCORE = 40.0  # nearest names worth offering as "did you mean"
+
+_NAMES_CACHE_SIZE = 1 << 14  # entities whose folded names are kept between queries (~1 kB each)
+_FORMS_CACHE_SIZE = 1 << 14
+_QUERY_CACHE_SIZE = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,30 +65,152 @@ class Candidate:
     matched: str
 
 
-def labels_of(name: str, aliases: Iterable[str]) -> list[str]:
-    """The names an entity answers to, canonical first."""
-    return [name, *aliases]
+@dataclass(frozen=True, slots=True)
+class Names:
+    """An entity's name and aliases, folded for scoring (one entry per label)."""
+
+    kind: str
+    labels: tuple[str, ...]  # as written, for ``Candidate.matched``
+    fulls: tuple[str, ...]  # each label folded
+    words: tuple[tuple[str, ...], ...]  # the words of each folded label
+    all_words: frozenset[str]
+    heads: frozenset[str]  # every word an exact form can begin with: the words and any initials
+
+
+@lru_cache(maxsize=_NAMES_CACHE_SIZE)
+def prepare_names(kind: str, labels: tuple[str, ...]) -> Names:
+    """The folded names of one entity (cached: the same names are scored query after query)."""
+    fulls = tuple([fold(label) for label in labels])
+    words = tuple([tuple(full.split()) for full in fulls])
+    all_words = frozenset().union(*words)
+    heads = all_words
+    if kind == "organization":
+        extra = {short for label_words in words if (short := initials(list(label_words)))}
+        if extra:
+            heads = all_words | extra
+    return Names(kind, labels, fulls, words, all_words, heads)
+
+
+@lru_cache(maxsize=_FORMS_CACHE_SIZE)
+def _forms(label: str, kind: str) -> str:
+    """A label's exact forms as "\\0form\\0form\\0": one substring test finds a form or a prefix of one."""
+    return "\0" + "\0".join(name_variants(label, kind)) + "\0"
+
+
+class Query:
+    """A folded query, prepared: its words, which of them count and how much, and per word
+    a memo of its scores against every label word met so far."""
+
+    __slots__ = ("_extract", "counted", "exact_keys", "heads", "prefix_key", "ratio", "text", "weight", "words")
+
+    def __init__(self, text: str) -> None:
+        from rapidfuzz.fuzz import ratio
+        from rapidfuzz.process import extract
+
+        self.text = text
+        self.ratio = ratio
+        self._extract = extract
+        words = text.split()
+        core = [w for w in words if w not in LIGHT_WORDS]
+        keys = [f"\0{text}\0"]
+        if core and len(core) < len(words):
+            keys.append("\0" + " ".join(core) + "\0")
+        self.exact_keys = tuple(keys)
+        self.prefix_key = f"\0{text}" if len(text) >= MIN_PREFIX_CHARS else None
+        memos: dict[str, dict[str, float]] = {w: {} for w in words}
+        self.words = memos
+        # an exact form, or one the query begins, starts with a word that the query's first
+        # word (or, for the key without titles, its first word that counts) equals or begins
+        self.heads = tuple(memos[w] for w in dict.fromkeys([*words[:1], *core[:1]]))
+        counted = core or words  # titles and little words count only when there is nothing else
+        self.counted = tuple((w, len(w), memos[w]) for w in counted)
+        self.weight = sum(len(w) for w in counted)
+
+    def learn(self, vocabulary: Iterable[str]) -> None:
+        """Score each query word against the label words it has not met (one rapidfuzz call each)."""
+        if not isinstance(vocabulary, (set, frozenset, list, tuple)):
+            vocabulary = list(vocabulary)
+        for word, memo in self.words.items():
+            new = [w for w in vocabulary if w not in memo]
+            if not new:
+                continue
+            memo.update(dict.fromkeys(new, 0.0))
+            for other, score, _ in self._extract(word, new, scorer=self.ratio, score_cutoff=TOKEN_CUTOFF, limit=None):
+                memo[other] = score
+            if len(word) >= MIN_PREFIX_CHARS:
+                for other in new:
+                    if other.startswith(word) and memo[other] < WORD_PREFIX_SCORE:
+                        memo[other] = WORD_PREFIX_SCORE
+
+    def may_begin(self, names: Names) -> bool:
+        """Whether an exact or prefix reading is possible: the query's first word (or first
+        word that counts) equals or begins one of the words the names' forms begin with."""
+        for memo in self.heads:
+            for head in names.heads:
+                if memo[head] >= WORD_PREFIX_SCORE:
+                    return True
+        return False
+
+
+@lru_cache(maxsize=_QUERY_CACHE_SIZE)
+def prepare_query(text: str) -> Query:
+    """The prepared form of a folded query (cached, with its memos, for repeated scoring)."""
+    return Query(text)
+
+
+def _best(query: Query, names: Names, typo: float = 0.0, typo_label: int = 0,
+          forms: bool = True, words: bool = True, begins: frozenset[str] | set[str] | None = None,
+          ) -> tuple[float, int]:
+    """The best reading of a query against an entity's names, and the label it came from.
+
+    ``typo`` is the best ``fuzz.ratio`` of the query against the folded labels (from label
+    ``typo_label``), computed by the caller, and the query must have learnt the names'
+    words and heads. ``forms``/``words`` false skip the exact and prefix readings or the
+    words reading when the caller already knows they score nothing; ``begins``, the label
+    words the query's first word equals or begins, skips the exact forms of other labels.
+    """
+    best, best_label = typo, typo_label
+    if forms:
+        prefix = query.prefix_key
+        for where, label in enumerate(names.labels):
+            if begins is not None and names.kind != "organization" and begins.isdisjoint(names.words[where]):
+                continue  # (an organization's initials are no word of its name)
+            joined = _forms(label, names.kind)
+            for key in query.exact_keys:
+                if key in joined:
+                    return EXACT_SCORE, where
+            if prefix is not None and prefix in joined:
+                shortest = min(len(form) for form in joined.split("\0") if form.startswith(query.text))
+                score = PREFIX_SCORE + PREFIX_SPAN * len(query.text) / shortest
+                if score > best:
+                    best, best_label = score, where
+    if not words or best >= 100.0 * WORDS_FACTOR or not query.weight:
+        return best, best_label
+    for where, label_words in enumerate(names.words):
+        if not label_words:
+            continue
+        total = 0.0
+        for _, weight, memo in query.counted:
+            total += weight * max(map(memo.__getitem__, label_words))
+        score = WORDS_FACTOR * total / query.weight
+        if score > best:
+            best, best_label = score, where
+    return best, best_label
 
 
 def score_label(query: str, label: str, kind: str) -> float:
-    """How well a folded query matches one label (0-100), taking the best reading of it.
+    """How well a folded query matches one label of an entity of ``kind`` (0-100)."""
+    if not query:
+        return 0.0
+    prepared = prepare_query(query)
+    names = prepare_names(kind, (label,))
+    prepared.learn(names.heads)
+    return _best(prepared, names, prepared.ratio(query, names.fulls[0]), 0, forms=prepared.may_begin(names))[0]
 
-    Exact (100); the same words in another order, or some of them (token ratios, just
-    under exact so a full alias still wins); a prefix of the name or of a name part; or a
-    plain edit-distance ratio against each variant (typos).
-    """
-    from rapidfuzz import fuzz
 
-    best = 0.0
-    for variant in name_variants(label, kind):
-        if query == variant:
-            return 100.0
-        best = max(best, fuzz.ratio(query, variant))
-        if " " in variant or " " in query:
-            best = max(best, fuzz.token_sort_ratio(query, variant) * 0.99, fuzz.token_set_ratio(query, variant) * 0.98)
-        if len(query) >= 3 and (variant.startswith(query) or f" {query}" in f" {variant}"):
-            best = max(best, _PREFIX_SCORE)
-    return best
+def labels_of(name: str, aliases: Iterable[str]) -> list[str]:
+    """The names an entity answers to, canonical first."""
+    return [name, *aliases]
 
 
 def rank(
@@ -57,17 +218,45 @@ def rank(
     entities: Iterable[tuple[int, str, list[str]]],
     min_score: float = DEFAULT_MIN_SCORE,
 ) -> list[Candidate]:
-    """Score each ``(ordinal, kind, labels)`` by its best label; those at or over ``min_score``, best first."""
-    folded = fold(query)
+    """Score each ``(ordinal, kind, labels)`` by its best label; those at or over ``min_score``, best first.
+
+    The same scores as ``max(score_label(...) for label in labels)``, computed for the whole
+    pool at once; only entities that one of the readings finds something for are scored.
+    """
+    from bisect import bisect_right
+    from itertools import accumulate
+
+    prepared = prepare_query(fold(query))
+    if not prepared.text:
+        return []
+    pool = [(ordinal, prepare_names(kind, tuple(labels))) for ordinal, kind, labels in entities if labels]
+    if not pool:
+        return []
+    everything = [names for _, names in pool]
+    vocabulary = frozenset().union(*[names.heads for names in everything])
+    prepared.learn(vocabulary)
+    # the typo reading: one call over every label, best first
+    fulls = [full for names in everything for full in names.fulls]
+    offsets = [0, *accumulate([len(names.fulls) for names in everything])]
+    typo: dict[int, tuple[float, int]] = {}
+    for _, score, index in prepared._extract(prepared.text, fulls, scorer=prepared.ratio, score_cutoff=min_score, limit=None):
+        position = bisect_right(offsets, index) - 1
+        if position not in typo:
+            typo[position] = (score, index - offsets[position])
+    # the words reading, and exact forms and prefixes: entities with a word the query's words score on
+    hits = {word for _, _, memo in prepared.counted for word in vocabulary if memo[word]}
+    begins = {word for memo in prepared.heads for word in vocabulary if memo[word] >= WORD_PREFIX_SCORE}
+    everyone = min_score <= 0.0
     results = []
-    for ordinal, kind, labels in entities:
-        best, matched = 0.0, labels[0]
-        for label in labels:
-            score = score_label(folded, label, kind)
-            if score > best:
-                best, matched = score, label
-        if best >= min_score:
-            results.append(Candidate(ordinal, round(best, 1), matched))
+    for position, (ordinal, names) in enumerate(pool):
+        with_words = everyone or not hits.isdisjoint(names.all_words)
+        with_forms = not begins.isdisjoint(names.heads)
+        if not (with_words or with_forms or position in typo):
+            continue
+        score, label = _best(prepared, names, *typo.get(position, (0.0, 0)), forms=with_forms, words=with_words,
+                             begins=begins)
+        if score >= min_score:
+            results.append(Candidate(ordinal, round(score, 1), names.labels[label]))
     results.sort(key=lambda c: (-c.score, c.ordinal))
     return results
 
@@ -77,13 +266,19 @@ def is_ambiguous(candidates: list[Candidate]) -> bool:
     if len(candidates) < 2:
         return False
     best, second = candidates[0].score, candidates[1].score
-    if best == 100.0:
-        return second == 100.0
+    if best == EXACT_SCORE:
+        return second == EXACT_SCORE
     return best - second <= AMBIGUITY_MARGIN
 
 
 def close_candidates(candidates: list[Candidate]) -> list[Candidate]:
     """The candidates an ambiguous answer lists: those tied with the best."""
     best = candidates[0].score
-    margin = 0.0 if best == 100.0 else AMBIGUITY_MARGIN
+    margin = 0.0 if best == EXACT_SCORE else AMBIGUITY_MARGIN
     return [c for c in candidates if best - c.score <= margin]
+
+
+__all__: list[Any] = [
+    "AMBIGUITY_MARGIN", "DEFAULT_MIN_SCORE", "SUGGEST_MIN_SCORE", "Candidate", "Names", "Query",
+    "close_candidates", "is_ambiguous", "labels_of", "prepare_names", "prepare_query", "rank", "score_label",
+]  # fmt: skip

@@ -8,15 +8,14 @@ what they return.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import cache
 from .errors import UsageError
 from .index import SHORTLIST_ALL_BELOW, NameIndex
-from .match import DEFAULT_MIN_SCORE, Candidate, close_candidates, is_ambiguous, rank
-from .load import decode, default_facts_path, parse_tree, read_bytes
+from .match import DEFAULT_MIN_SCORE, SUGGEST_MIN_SCORE, Candidate, close_candidates, is_ambiguous, rank
+from .load import _max_bytes as max_bytes, decode, default_facts_path, parse_tree, read_bytes
 from .model import Claim, Entity, FactBase, PartialDate, Period, Source
 from .normalize import fold
 
@@ -26,49 +25,96 @@ FIGURES = ("figure",)
 ALL_KINDS = ("person", "organization", "place", "event", "figure")
 
 
-@dataclass(slots=True)
-class Match:
-    entity: Entity
-    score: float
-    matched: str
+class _Record:
+    """What ``@dataclass(slots=True)`` gives these result types (init, eq, repr), written out:
+    dataclasses build each class with exec at import, ~0.5 ms apiece on every start-up."""
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, like a dataclass
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self.__slots__)})"
 
 
-@dataclass(slots=True)
-class Answer:
+class Match(_Record):
+    __slots__ = ("entity", "score", "matched")  # noqa: RUF023  # field order: init, eq and repr
+
+    def __init__(self, entity: Entity, score: float, matched: str) -> None:
+        self.entity = entity
+        self.score = score
+        self.matched = matched
+
+
+class Answer(_Record):
     """The result of looking a name up: matches best first, and whether they are a tie."""
 
-    query: str
-    matches: list[Match]
-    ambiguous: bool = False
-    suggestions: list[str] = field(default_factory=list)  # nearest names on a miss
+    __slots__ = ("query", "matches", "ambiguous", "suggestions")  # noqa: RUF023  # field order: init, eq and repr
+
+    def __init__(self, query: str, matches: list[Match], ambiguous: bool = False,
+                 suggestions: list[str] | None = None) -> None:
+        self.query = query
+        self.matches = matches
+        self.ambiguous = ambiguous
+        self.suggestions = [] if suggestions is None else suggestions  # nearest names on a miss
 
 
-@dataclass(slots=True)
-class SearchHit:
-    entity: Entity
-    score: float
-    field: str  # name, alias, summary, claim, quote
-    text: str
-    claim: Claim | None = None
+class SearchHit(_Record):
+    __slots__ = ("entity", "score", "field", "text", "claim")  # noqa: RUF023  # field order: init, eq and repr
+
+    def __init__(self, entity: Entity, score: float, field: str, text: str, claim: Claim | None = None) -> None:
+        self.entity = entity
+        self.score = score
+        self.field = field  # name, alias, summary, claim, quote
+        self.text = text
+        self.claim = claim
 
 
-@dataclass(slots=True)
-class TimelineEntry:
-    when: Period
-    entity: Entity
-    claim: Claim | None  # None for an event's own date
+class TimelineEntry(_Record):
+    __slots__ = ("when", "entity", "claim")  # noqa: RUF023  # field order: init, eq and repr
+
+    def __init__(self, when: Period, entity: Entity, claim: Claim | None) -> None:
+        self.when = when
+        self.entity = entity
+        self.claim = claim  # None for an event's own date
 
 
-def _hash_and_load(path: Path, use_cache: bool) -> tuple[FactBase, NameIndex]:
+def _hash_and_load(path: Path, use_cache: bool, read_cache: bool = True) -> tuple[FactBase, NameIndex]:
+    name = os.fspath(path)
+    stat = None
+
+    def recover() -> dict[str, Entity]:
+        """A cache record failed its check mid-command: parse the file again, rewrite the cache."""
+        cache.warn(f"ignoring a damaged cache file for {name}; rebuilding it")
+        return _hash_and_load(path, use_cache, read_cache=False)[0].entities
+
+    if use_cache and read_cache:
+        # warm path: a fact file unchanged since it was hashed is not read again (see cache.py)
+        try:
+            stat = os.stat(name)
+            digest = cache.known_digest(name, stat) if stat.st_size <= max_bytes() else None
+            if digest is not None:
+                return cache.read(cache.cache_path(digest), digest, name, recover)
+        except cache.CacheCorrupt:
+            pass  # warned about below, after hashing, if it is still there
+        except OSError:
+            pass  # missing fact file: read_bytes reports it; unreadable cache: only speed is lost
     import hashlib
 
-    name = os.fspath(path)
+    started = cache.now_ns()
     data = read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     target = cache.cache_path(digest) if use_cache else None
-    if target is not None:
+    if target is not None and read_cache:
         try:
-            return cache.read(target, digest, name)
+            facts, index = cache.read(target, digest, name, recover)
+            if stat is not None:
+                cache.remember_digest(name, stat, digest, started)
+            return facts, index
         except FileNotFoundError:
             pass
         except cache.CacheCorrupt:
@@ -78,17 +124,25 @@ def _hash_and_load(path: Path, use_cache: bool) -> tuple[FactBase, NameIndex]:
     from .check import validate
     from .errors import FactBaseError
 
-    tree, problems = parse_tree(decode(data, name), name)
+    text = decode(data, name)
+    del data  # a 1M-entity file is 1.5 GB: keep one copy of it, not two
+    tree, problems = parse_tree(text, name)
+    del text
     facts, more = validate(tree, name)
+    del tree
     problems.extend(more)
     if problems or facts is None:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise FactBaseError(problems)
     facts.path, facts.digest = name, digest
-    index = NameIndex.build(labels_of(e) for e in facts.entities.values())
+    index = NameIndex.build((e.kind, labels_of(e)) for e in facts.entities.values())
     if target is not None:
         try:
             cache.write(facts, index, target)
+            if stat is not None:
+                previous = cache.remember_digest(name, stat, digest, started)
+                if previous is not None and previous != digest:
+                    cache.cache_path(previous).unlink(missing_ok=True)  # the edited file's old cache
         except OSError:
             pass  # a read-only or full cache dir costs speed, not the answer
     return facts, index
@@ -104,7 +158,15 @@ class Catalog:
     def __init__(self, facts: FactBase, index: NameIndex) -> None:
         self.facts = facts
         self.index = index
-        self._ids = list(facts.entities)
+        self._lazy = facts.entities if isinstance(facts.entities, cache.LazyEntities) else None
+        self._id_list: list[str] | None = None
+
+    @property
+    def _ids(self) -> list[str]:
+        """Entity ids by ordinal (decoded on first use: a lookup by name does not need them)."""
+        if self._id_list is None:
+            self._id_list = self._lazy.ids() if self._lazy is not None else list(self.facts.entities)
+        return self._id_list
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> Catalog:
@@ -112,14 +174,13 @@ class Catalog:
 
     @classmethod
     def from_facts(cls, facts: FactBase) -> Catalog:
-        return cls(facts, NameIndex.build(labels_of(e) for e in facts.entities.values()))
+        return cls(facts, NameIndex.build((e.kind, labels_of(e)) for e in facts.entities.values()))
 
     # -- entities -------------------------------------------------------------------------
     def entity_at(self, ordinal: int) -> Entity:
-        entities = self.facts.entities
-        if isinstance(entities, cache.LazyEntities):
-            return entities.at(ordinal)
-        return entities[self._ids[ordinal]]
+        if self._lazy is not None:
+            return self._lazy.at(ordinal)
+        return self.facts.entities[self._ids[ordinal]]
 
     def entities(self) -> Iterator[Entity]:
         return iter(self.facts.entities.values())
@@ -130,6 +191,8 @@ class Catalog:
     def name_of(self, entity_id: str | None) -> str | None:
         if entity_id is None:
             return None
+        if self._lazy is not None:  # from the index's labels, without decoding the entity
+            return self._lazy.name_of(entity_id) or entity_id
         entity = self.get(entity_id)
         return entity.name if entity else entity_id
 
@@ -141,15 +204,16 @@ class Catalog:
         folded = fold(query)
         if not folded:
             return Answer(query, [])
-        if exhaustive or len(self._ids) < SHORTLIST_ALL_BELOW:
-            ordinals: Iterable[int] = range(len(self._ids))
+        index = self.index
+        if exhaustive or index.size < SHORTLIST_ALL_BELOW:
+            ordinals: Iterable[int] = index.ordinals_of_kinds(kinds)
         else:
-            ordinals = sorted(self.index.shortlist(folded))
-        pool = [(n, e.kind, labels_of(e)) for n in ordinals if (e := self.entity_at(n)).kind in kinds]
+            ordinals = index.shortlist(folded, kinds)
+        pool = [(n, index.kind(n), index.labels(n)) for n in ordinals]
         candidates = rank(query, pool, min_score)
         if not candidates:
             near = rank(query, pool, 0.0)[:3]
-            return Answer(query, [], suggestions=[c.matched for c in near if c.score >= 40])
+            return Answer(query, [], suggestions=[c.matched for c in near if c.score >= SUGGEST_MIN_SCORE])
         if is_ambiguous(candidates):
             chosen = close_candidates(candidates)
             return Answer(query, self._matches(chosen[:max(limit, len(chosen))]), ambiguous=True)
