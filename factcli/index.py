@@ -1,65 +1,422 @@
-"""The name index: a token index that shortlists candidates for ``match`` to rank.
+"""The name index: shortlists the few entities a name query can mean, for ``match`` to rank.
 
-A linear scan with rapidfuzz costs ~100 ms a query at 100k names. Instead every folded
-name part goes into a sorted vocabulary with a posting list of the entities using it; a
-query's parts find their postings exactly, by prefix (bisect on the sorted vocabulary) or,
-for typos, by a fuzzy match against the vocabulary, and only that shortlist is scored.
-``exhaustive=True`` scores every entity the same way, for comparison.
+Scoring every entity (``match.rank``) costs 15-50 us each: seconds a query at 100k. The
+index answers from inverted lists instead, all built from the folded name parts (``fold``) of
+every entity's labels (name and aliases):
+
+* a sorted vocabulary of name parts, each with the sorted list of entities using it; a query
+  part finds its own entry exactly, and the parts it begins (``jenk`` -> ``jenkins``) by bisection;
+* for misspelt parts, two ways to the parts they are near, confirmed with rapidfuzz: the
+  vocabulary's single-letter deletions (``jenkins`` -> ``jnkins``, ``jekins``, ...; a query
+  part within one edit or one swap of a name part shares one, as in SymSpell) and its
+  character trigrams (``^je``, ``jen``, ... ``ns$``) for parts further off;
+* unordered pairs of parts that occur in one label (``kim``+``jong``), so a query sharing two or
+  more parts with a name reaches it without reading the long lists of common parts (``kim``);
+* each label's letters run together (``kimbinbin`` for "Kim Bin-bin") with their one-letter
+  deletions, so a name typed with other spaces or hyphens and a typo across them still
+  finds it ("Kim Binbin", "Bang Siurim" for "Bang Si-rim");
+* the entities' kinds and labels, so a lookup needs no entity record until it has its answer.
+
+A query's parts (and adjacent parts run together, ``jun ichiro`` -> ``junichiro``, and parts
+split in two, ``jongil`` -> ``jong il``) are expanded, the candidates they reach are given a
+cheap coverage score, and the best ``SHORTLIST_SIZE`` go to ``match.rank``, which scores them
+exactly as it would in an exhaustive scan. Long lists contribute only their first (lowest)
+ordinals, the ones an exhaustive scan would put first among equal scores.
+
+Every table is a flat array, so the cache (``cache.py``) stores the index as a few byte strings
+and a warm process maps them without building any Python object per entity.
 """
 
 from __future__ import annotations
 
 import bisect
+import zlib
 from array import array
-from typing import Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from itertools import pairwise, zip_longest
+from typing import Any
 
-from .normalize import fold
+from .normalize import fold, name_variants
 
-SHORTLIST_ALL_BELOW = 2000  # small fact bases are scored whole: cheaper than the index
-_TYPO_CUTOFF = 70.0
-_PREFIX_EXPANSION = 200
+SHORTLIST_ALL_BELOW = 300  # smaller fact bases are scored whole (~4 ms); larger ones are shortlisted
+SHORTLIST_SIZE = 16  # entities handed to match.rank for one query
+_SINGLE_CAP = 192  # a name part's entities are all candidates up to this many ...
+_SINGLE_HEAD = 6  # ... past it, only its lowest ordinals (an exhaustive scan breaks ties by ordinal)
+_PAIR_CAP = 512
+_PREFIX_EXPANSION = 16  # name parts a query part may be the beginning of
+_TYPO_CUTOFF = 70.0  # rapidfuzz ratio for a name part to count as a misspelling of another
+_TYPO_LIMIT = 16
+_SQUASH_MIN, _SQUASH_MAX = 5, 40  # labels run together that are indexed with their deletions
+_NEAR_SINGLES = 4  # typo readings of a query part whose entities are all candidates
+_EXPANSION_MEMO = 1 << 14  # query parts whose expansions are remembered (a batch repeats names)
+_TYPO_CANDIDATES = 400
+_NEAR_PAIRS = 6  # typo readings of a query part tried in pairs
+_MAX_PARTS = 8  # query parts considered (a name has fewer)
+_PAIR_PARTS = 8  # parts of one label that are paired
+_LABEL_SEPARATOR = "\x1f"  # a control character: the loader refuses it in fact files
+_EXACT, _PREFIX, _NEAR = 3, 2, 1
+_TOP = "\U0010ffff"
+
+SECTIONS = ("post_off", "post", "pair_keys", "pair_off", "pair_post", "gram_off", "gram_post",
+            "del_keys", "del_tokens", "squashed", "kinds", "label_off", "labels")  # fmt: skip
+
+
+def _view(data: Any, code: str) -> memoryview:
+    view = memoryview(data)
+    if view.format != code:
+        view = view.cast("B").cast(code)
+    return view
+
+
+def _deletions(token: str) -> set[str]:
+    """The token and its single-letter deletions (those of two letters or more)."""
+    keys = {token}
+    if len(token) >= 3:
+        keys.update(token[:i] + token[i + 1 :] for i in range(len(token)))
+    return keys
+
+
+def _hash(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8"))
+
+
+def _grams(token: str) -> set[str]:
+    padded = f"^{token}$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 class NameIndex:
-    """Sorted vocabulary of folded name parts -> posting lists of entity ordinals."""
+    """Name parts, pairs of parts and trigrams -> entity ordinals; kinds and labels by ordinal."""
 
-    def __init__(self, vocabulary: list[str], postings: list[bytes]) -> None:
+    def __init__(self, vocabulary: list[str], grams: list[str], kind_names: list[str],
+                 sections: dict[str, Any]) -> None:
         self.vocabulary = vocabulary
-        self.postings = postings
-        self.size = 0 if not postings else -1  # unknown until asked; only used for the small-base shortcut
+        self.grams = grams
+        self.kind_names = kind_names
+        self._post_off = _view(sections["post_off"], "I")
+        self._post = _view(sections["post"], "I")
+        self._pair_keys = _view(sections["pair_keys"], "Q")
+        self._pair_off = _view(sections["pair_off"], "I")
+        self._pair_post = _view(sections["pair_post"], "I")
+        self._gram_off = _view(sections["gram_off"], "I")
+        self._gram_post = _view(sections["gram_post"], "I")
+        self._del_keys = _view(sections["del_keys"], "I")
+        self._del_tokens = _view(sections["del_tokens"], "I")
+        self._squashed = _view(sections["squashed"], "Q")
+        self._kinds = _view(sections["kinds"], "B")
+        self._label_off = _view(sections["label_off"], "Q")
+        self._labels = _view(sections["labels"], "B")
+        self.size = len(self._label_off) - 1
+        self._expansions: dict[str, list[tuple[int, int, int]]] = {}  # per query part, for batches
+        self._check()
 
+    def _check(self) -> None:
+        """Cheap consistency checks, so a damaged cache fails here and not mid-query."""
+        v, p = len(self.vocabulary), len(self._pair_keys)
+        if (len(self._post_off) != v + 1 or len(self._pair_off) != p + 1 or len(self._gram_off) != len(self.grams) + 1
+                or len(self._kinds) != self.size or self.size < 0 or len(self._del_keys) != len(self._del_tokens)
+                or (v and self._post_off[v] != len(self._post)) or (p and self._pair_off[p] != len(self._pair_post))
+                or (self.grams and self._gram_off[len(self.grams)] != len(self._gram_post))
+                or (self.size and self._label_off[self.size] != len(self._labels))):
+            raise ValueError("inconsistent name index")
+
+    # -- building ---------------------------------------------------------------------------
     @classmethod
-    def build(cls, names: Iterable[Sequence[str]]) -> NameIndex:
-        """Index each entity's labels (name and aliases), by position in ``names``."""
+    def build(cls, entries: Iterable[tuple[str, Sequence[str]]]) -> NameIndex:
+        """Index ``(kind, labels)`` per entity, the entity's ordinal being its position."""
         by_token: dict[str, list[int]] = {}
-        count = 0
-        for ordinal, labels in enumerate(names):
-            count += 1
-            for token in {t for label in labels for t in fold(label).split()}:
+        by_pair: dict[tuple[str, str], list[int]] = {}
+        kind_codes: dict[str, int] = {}
+        kinds = bytearray()
+        label_off = array("Q", [0])
+        label_parts: list[bytes] = []
+        squashed: list[int] = []
+        end = 0
+        for ordinal, (kind, labels) in enumerate(entries):
+            code = kind_codes.get(kind)
+            if code is None:
+                code = kind_codes[kind] = len(kind_codes)
+            kinds.append(code)
+            encoded = _LABEL_SEPARATOR.join(labels).encode("utf-8")
+            label_parts.append(encoded)
+            end += len(encoded)
+            label_off.append(end)
+            tokens: set[str] = set()
+            pairs: set[tuple[str, str]] = set()
+            for label in labels:
+                parts = fold(label).split()
+                tokens.update(parts)
+                joined = "".join(parts)
+                if _SQUASH_MIN <= len(joined) <= _SQUASH_MAX:
+                    squashed.extend(_hash(key) << 32 | ordinal for key in _deletions(joined))
+                for variant in name_variants(label, kind):  # the scorer's exact forms: initials, ...
+                    tokens.update(variant.split())
+                distinct = set(parts[:_PAIR_PARTS])
+                pairs.update((first, second) for first in distinct for second in distinct if first != second)
+            for token in tokens:
                 by_token.setdefault(token, []).append(ordinal)
+            for pair in pairs:
+                by_pair.setdefault(pair, []).append(ordinal)
+
         vocabulary = sorted(by_token)
-        index = cls(vocabulary, [array("I", by_token[t]).tobytes() for t in vocabulary])
-        index.size = count
-        return index
+        token_id = {token: n for n, token in enumerate(vocabulary)}
+        post, post_off = array("I"), array("I", [0])
+        for token in vocabulary:
+            post.extend(by_token[token])
+            post_off.append(len(post))
+        width = max(len(vocabulary), 1)
+        keyed = sorted((token_id[a] * width + token_id[b], ordinals) for (a, b), ordinals in by_pair.items())
+        del by_pair
+        pair_keys, pair_post, pair_off = array("Q"), array("I"), array("I", [0])
+        for key, ordinals in keyed:
+            pair_keys.append(key)
+            pair_post.extend(ordinals)
+            pair_off.append(len(pair_post))
+        by_gram: dict[str, list[int]] = {}
+        for n, token in enumerate(vocabulary):
+            for gram in _grams(token):
+                by_gram.setdefault(gram, []).append(n)
+        grams = sorted(by_gram)
+        gram_post, gram_off = array("I"), array("I", [0])
+        for gram in grams:
+            gram_post.extend(by_gram[gram])
+            gram_off.append(len(gram_post))
+        deletions = sorted((_hash(key), n) for n, token in enumerate(vocabulary) for key in _deletions(token))
+        del_keys = array("I", [key for key, _ in deletions])
+        del_tokens = array("I", [n for _, n in deletions])
+        kind_names = sorted(kind_codes, key=kind_codes.__getitem__)
+        squashed_keys = array("Q", sorted(set(squashed)))
+        del squashed
+        sections = {"del_keys": del_keys, "del_tokens": del_tokens, "squashed": squashed_keys, "post_off": post_off, "post": post, "pair_keys": pair_keys, "pair_off": pair_off,
+                    "pair_post": pair_post, "gram_off": gram_off, "gram_post": gram_post, "kinds": bytes(kinds),
+                    "label_off": label_off, "labels": b"".join(label_parts)}
+        return cls(vocabulary, grams, kind_names, sections)
 
-    def _posting(self, position: int) -> array:
-        return array("I", self.postings[position])
+    def sections(self) -> dict[str, memoryview]:
+        """The flat tables, for the cache to write as they are."""
+        return {"post_off": self._post_off, "post": self._post, "pair_keys": self._pair_keys,
+                "pair_off": self._pair_off, "pair_post": self._pair_post, "gram_off": self._gram_off,
+                "gram_post": self._gram_post, "del_keys": self._del_keys, "del_tokens": self._del_tokens,
+                "squashed": self._squashed,
+                "kinds": self._kinds, "label_off": self._label_off,
+                "labels": self._labels}
 
-    def shortlist(self, query: str) -> set[int]:
-        """Entities sharing a name part with the query: exactly, by prefix, or within a typo."""
+    # -- per entity -------------------------------------------------------------------------
+    def labels(self, ordinal: int) -> list[str]:
+        """The entity's name and aliases, canonical name first."""
+        return str(self._labels[self._label_off[ordinal] : self._label_off[ordinal + 1]], "utf-8").split(_LABEL_SEPARATOR)
+
+    def name(self, ordinal: int) -> str:
+        return self.labels(ordinal)[0]
+
+    def kind(self, ordinal: int) -> str:
+        return self.kind_names[self._kinds[ordinal]]
+
+    def kind_codes(self, kinds: Collection[str]) -> set[int]:
+        return {n for n, name in enumerate(self.kind_names) if name in kinds}
+
+    def ordinals_of_kinds(self, kinds: Collection[str]) -> list[int]:
+        """Every entity of these kinds (the exhaustive scan's pool), in order."""
+        codes = self.kind_codes(kinds)
+        if len(codes) == len(self.kind_names):
+            return list(range(self.size))
+        table = self._kinds
+        return [n for n in range(self.size) if table[n] in codes]
+
+    # -- lookups ----------------------------------------------------------------------------
+    def _id(self, token: str) -> int:
+        vocabulary = self.vocabulary
+        position = bisect.bisect_left(vocabulary, token)
+        return position if position < len(vocabulary) and vocabulary[position] == token else -1
+
+    def _posting(self, token_id: int) -> memoryview:
+        return self._post[self._post_off[token_id] : self._post_off[token_id + 1]]
+
+    def posting(self, token: str) -> list[int]:
+        """Entities having this folded name part (for tests and tools)."""
+        token_id = self._id(token)
+        return self._posting(token_id).tolist() if token_id >= 0 else []
+
+    def near(self, token: str, grams: bool = True) -> list[tuple[int, float]]:
+        """Name parts within a typo of ``token``, closest first: ``(vocabulary id, ratio)``.
+
+        Candidates share a single-letter deletion with it (one edit or swap away) or, with
+        ``grams``, enough trigrams; rapidfuzz's ratio confirms them.
+        """
+        chosen: set[int] = set()
+        keys, tokens = self._del_keys, self._del_tokens
+        count = len(keys)
+        for key in _deletions(token):
+            code = _hash(key)
+            low = high = bisect.bisect_left(keys, code)
+            while high < count and keys[high] == code:
+                high += 1
+            if high > low:
+                chosen.update(tokens[low:high].tolist())
+        vocabulary = self.vocabulary
+        if grams and len(token) >= 4:
+            counts: Counter[int] = Counter()
+            table, offsets, post = self.grams, self._gram_off, self._gram_post
+            shingles = _grams(token)
+            for gram in shingles:
+                position = bisect.bisect_left(table, gram)
+                if position < len(table) and table[position] == gram:
+                    counts.update(post[offsets[position] : offsets[position + 1]].tolist())
+            need = max(1, len(shingles) - 4)
+            length = len(token)
+            chosen.update(n for n, shared in counts.most_common(_TYPO_CANDIDATES)
+                          if shared >= need and abs(len(vocabulary[n]) - length) <= 3)
+        chosen.discard(self._id(token))
+        if not chosen:
+            return []
         from rapidfuzz import fuzz, process
 
-        found: set[int] = set()
-        for token in query.split():
-            position = bisect.bisect_left(self.vocabulary, token)
-            if position < len(self.vocabulary) and self.vocabulary[position] == token:
-                found.update(self._posting(position))
-            # name parts that begin with this one ("jenk" -> "jenkins")
-            end = position
-            while end < len(self.vocabulary) and end - position < _PREFIX_EXPANSION and self.vocabulary[end].startswith(token):
-                found.update(self._posting(end))
-                end += 1
-            if end == position or len(token) >= 4:
-                for _, _, near in process.extract(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF, limit=8):
-                    found.update(self._posting(near))
-        return found
+        candidates = sorted(chosen)
+        found = process.extract(token, [vocabulary[n] for n in candidates], scorer=fuzz.ratio,
+                                score_cutoff=_TYPO_CUTOFF, limit=None)
+        # equally close: a typo seldom changes the first letter or the length
+        found.sort(key=lambda hit: (-hit[1], hit[0][:1] != token[:1], abs(len(hit[0]) - len(token))))
+        return [(candidates[where], score) for _, score, where in found[:_TYPO_LIMIT]]
+
+    def _expand(self, token: str) -> list[tuple[int, int, int]]:
+        """What a query part may stand for: ``(first id, end id, weight)`` ranges of the vocabulary.
+
+        Its own entry (weight 3), the run of entries it begins (2; one range, as the vocabulary is
+        sorted) and the entries within a typo of it (1), best first. Remembered per part: a
+        batch of names (``who -``) meets the same given and family names again and again.
+        """
+        known = self._expansions.get(token)
+        if known is None:
+            if len(self._expansions) >= _EXPANSION_MEMO:
+                self._expansions.clear()
+            known = self._expansions[token] = self._expand_afresh(token)
+        return known
+
+    def _expand_afresh(self, token: str) -> list[tuple[int, int, int]]:
+        vocabulary = self.vocabulary
+        start = bisect.bisect_left(vocabulary, token)
+        out: list[tuple[int, int, int]] = []
+        exact = start < len(vocabulary) and vocabulary[start] == token
+        if exact:
+            out.append((start, start + 1, _EXACT))
+        if len(token) >= 2:
+            end = bisect.bisect_left(vocabulary, token + _TOP, start)
+            if end > start + exact:
+                out.append((start + exact, end, _PREFIX))
+        if len(token) >= 2:  # a real name part may still be a misspelling of another ("lana", "luna")
+            out.extend((n, n + 1, _NEAR) for n, _ in self.near(token, grams=not exact) if not start <= n < end)
+        return out
+
+    def _size(self, token_id: int) -> int:
+        return self._post_off[token_id + 1] - self._post_off[token_id]
+
+    def shortlist(self, folded: str, kinds: Collection[str] | None = None, limit: int = SHORTLIST_SIZE) -> list[int]:
+        """Ordinals of the entities (of ``kinds``) most likely meant by a folded query, at most ~``limit``."""
+        tokens = folded.split()[:_MAX_PARTS]
+        if not tokens or not self.size:
+            return []
+        parts = [self._expand(token) for token in tokens]
+        # written together or apart: "jun ichiro" -> "junichiro", "jongil" -> "jong" + "il"
+        for first, second in pairwise(tokens):
+            joined = self._id(first + second)
+            if joined >= 0:
+                parts.append([(joined, joined + 1, _EXACT)])
+        splits = []
+        for token in tokens:
+            for cut in range(2, len(token) - 1):
+                head, tail = self._id(token[:cut]), self._id(token[cut:])
+                if head >= 0 and tail >= 0:
+                    splits.append((head, tail))
+
+        # coverage: per query part, entities with its own entry count 3, with a part it begins
+        # 2, with a part it is a typo of 1 (Counter.update runs in C; weights by repetition)
+        score: Counter[int] = Counter()
+        heads: list[int] = []
+        post, offsets = self._post, self._post_off
+        for token, expansions in zip_longest(tokens, parts):
+            exact = any(weight == _EXACT for _, _, weight in expansions)
+            near = 0
+            for first, end, weight in expansions:
+                near += weight == _NEAR
+                whole = (weight == _EXACT or (weight == _PREFIX and len(token or "") >= 3)
+                         or (not exact and near <= _NEAR_SINGLES))
+                for token_id in range(first, min(end, first + _PREFIX_EXPANSION)):
+                    low, high = offsets[token_id], offsets[token_id + 1]
+                    if high - low > _SINGLE_CAP or not whole:
+                        high = min(high, low + _SINGLE_HEAD)
+                        if weight == _EXACT:
+                            heads.append(token_id)
+                    score.update(post[low:high].tolist() * weight)
+        if len(parts) > 1:
+            self._add_pairs(parts, score)
+        joined = "".join(tokens)
+        if _SQUASH_MIN <= len(joined) <= _SQUASH_MAX:  # the whole name, spaces aside, within a typo
+            table, count = self._squashed, len(self._squashed)
+            found: set[int] = set()
+            for key in _deletions(joined):
+                code = _hash(key)
+                position = bisect.bisect_left(table, code << 32)
+                while position < count and table[position] >> 32 == code and len(found) < _PAIR_CAP:
+                    found.add(table[position] & 0xFFFFFFFF)
+                    position += 1
+            score.update(list(found) * (2 * _EXACT))
+        if splits:  # entities with both halves of a part written together: like its own entry
+            keys, pair_off, pair_post = self._pair_keys, self._pair_off, self._pair_post
+            width = max(len(self.vocabulary), 1)
+            for head, tail in splits:
+                position = bisect.bisect_left(keys, head * width + tail)
+                if position < len(keys) and keys[position] == head * width + tail:
+                    start = pair_off[position]
+                    score.update(pair_post[start : min(pair_off[position + 1], start + _PAIR_CAP)].tolist() * (2 * _EXACT))
+
+        codes = self.kind_codes(kinds) if kinds is not None else None
+        if codes is not None and len(codes) == len(self.kind_names):
+            codes = None
+        table = self._kinds
+        ordered = sorted(score)  # by ordinal, then (stable) by coverage: ties go to the lowest ordinal
+        ordered.sort(key=score.__getitem__, reverse=True)
+        chosen: set[int] = set()
+        for ordinal in ordered:
+            if codes is None or table[ordinal] in codes:
+                chosen.add(ordinal)
+                if len(chosen) >= limit:
+                    break
+        # the first entity of each long exact list, wherever its coverage put it: an exhaustive
+        # scan ranks equal scores by ordinal, so this is the one it would list first
+        for token_id in heads:
+            for ordinal in post[offsets[token_id] : offsets[token_id + 1]][:64].tolist():
+                if codes is None or table[ordinal] in codes:
+                    chosen.add(ordinal)
+                    break
+        return sorted(chosen)
+
+    def _add_pairs(self, parts: list[list[tuple[int, int, int]]], score: Counter[int]) -> None:
+        """Credit the entities having two of the query's parts in one label, from the pair lists.
+
+        Pairs are stored both ways round and keyed ``first * width + second``, so one part's
+        entry with the whole run of entries another part begins is a single key range. Tried:
+        a part's own entry or typo readings with the other part's entry, prefix run or typos.
+        """
+        keys, pair_off, pair_post = self._pair_keys, self._pair_off, self._pair_post
+        if not len(keys):
+            return
+        width = max(len(self.vocabulary), 1)
+        count = len(keys)
+        points = [[item for item in expansions if item[2] == _EXACT][:1]
+                  + [item for item in expansions if item[2] == _NEAR][:_NEAR_PAIRS] for expansions in parts]
+        for i in range(len(parts)):
+            for j in range(len(parts)):
+                if i == j:
+                    continue
+                for a, _, weight_a in points[i]:
+                    for first, end, weight_b in parts[j][: 2 + _NEAR_PAIRS]:
+                        # entry/typo with entry/typo once (i < j); with a prefix run both ways round
+                        if (weight_b != _PREFIX and i > j) or (weight_a == weight_b == _NEAR) or a == first == end - 1:
+                            continue
+                        low = bisect.bisect_left(keys, a * width + first)
+                        if low == count or keys[low] >= a * width + end:
+                            continue
+                        high = low + 1 if end - first == 1 else bisect.bisect_left(keys, a * width + end, low)
+                        start, stop = pair_off[low], pair_off[high]
+                        score.update(pair_post[start : min(stop, start + _PAIR_CAP)].tolist() * (2 * (weight_a + weight_b)))

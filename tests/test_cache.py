@@ -1,0 +1,263 @@
+"""The index cache: keyed by content, rebuilt when stale or damaged, never required."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from factcli import cache
+from factcli.query import PEOPLE_AND_ORGANIZATIONS, Catalog
+
+from .conftest import FIXTURES, MINIMAL, run_factcli, write_facts
+
+
+def cache_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.cache"))
+
+
+def names(catalog: Catalog, query: str) -> list[str]:
+    return [m.entity.name for m in catalog.lookup(query, PEOPLE_AND_ORGANIZATIONS).matches]
+
+
+@pytest.fixture
+def trust_timestamps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let a file written a moment ago have its digest remembered (normally it must be 2 s old)."""
+    monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache._RACY_NS)
+
+
+def test_the_first_open_writes_a_cache_and_the_second_reads_it(tmp_path: Path, isolated_cache: Path) -> None:
+    facts = write_facts(tmp_path, MINIMAL)
+    cold = Catalog.open(facts)
+    assert not isinstance(cold.facts.entities, cache.LazyEntities)
+    assert len(cache_files(isolated_cache)) == 1
+    warm = Catalog.open(facts)
+    assert isinstance(warm.facts.entities, cache.LazyEntities)
+    assert names(warm, "Lovelace") == names(cold, "Lovelace") == ["Ada Lovelace"]
+    assert warm.get("ada-lovelace") == cold.get("ada-lovelace")
+    assert list(warm.facts.entities) == list(cold.facts.entities)
+    assert warm.facts.sources == cold.facts.sources
+
+
+def test_a_cached_fact_base_round_trips_exactly(isolated_cache: Path) -> None:
+    facts = FIXTURES / "mini.yaml"
+    cold = Catalog.open(facts, use_cache=False)
+    Catalog.open(facts)
+    warm = Catalog.open(facts)
+    assert isinstance(warm.facts.entities, cache.LazyEntities)
+    assert list(warm.facts.entities.values()) == list(cold.facts.entities.values())
+    assert dict(warm.facts.sources) == cold.facts.sources
+    assert warm.stats() == cold.stats()
+    for entity in cold.facts.entities.values():
+        assert warm.name_of(entity.id) == cold.name_of(entity.id) == entity.name
+        assert warm.index.labels(list(cold.facts.entities).index(entity.id)) == [entity.name, *entity.aliases]
+    assert warm.name_of("no-such-id") == "no-such-id"
+
+
+def test_editing_the_fact_file_gives_new_answers(tmp_path: Path, isolated_cache: Path) -> None:
+    facts = write_facts(tmp_path, MINIMAL)
+    assert names(Catalog.open(facts), "Lovelace") == ["Ada Lovelace"]
+    assert names(Catalog.open(facts), "Lovelace") == ["Ada Lovelace"]
+    facts.write_text(MINIMAL.replace("Ada Lovelace", "Ada Byron").replace("[Lovelace]", "[Byron]"), encoding="utf-8")
+    assert names(Catalog.open(facts), "Byron") == ["Ada Byron"]
+    assert names(Catalog.open(facts), "Lovelace") == []
+    assert len(cache_files(isolated_cache)) == 2  # one per content; the old one is never read again
+
+
+def test_a_remembered_digest_is_dropped_when_the_file_changes(tmp_path: Path, isolated_cache: Path,
+                                                              trust_timestamps: None) -> None:
+    facts = write_facts(tmp_path, MINIMAL)
+    Catalog.open(facts)
+    assert cache.known_digest(str(facts), os.stat(facts)) is not None  # the next open will not hash
+    assert isinstance(Catalog.open(facts).facts.entities, cache.LazyEntities)
+    time.sleep(0.02)  # past the file system's timestamp granularity
+    edited = MINIMAL.replace("Ada Lovelace", "Ada Byronics").replace("[Lovelace]", "[Byronics]")
+    assert len(edited) == len(MINIMAL)  # same size: only the timestamps tell
+    facts.write_text(edited, encoding="utf-8")
+    assert cache.known_digest(str(facts), os.stat(facts)) is None
+    assert names(Catalog.open(facts), "Byronics") == ["Ada Byronics"]
+    assert names(Catalog.open(facts), "Byronics") == ["Ada Byronics"]
+    # the old content's cache was removed when its file changed
+    assert len(cache_files(isolated_cache)) == 1
+
+
+def test_a_just_written_file_is_not_trusted_by_its_timestamps(tmp_path: Path) -> None:
+    facts = write_facts(tmp_path, MINIMAL)
+    Catalog.open(facts)
+    assert cache.known_digest(str(facts), os.stat(facts)) is None
+
+
+def test_the_cli_sees_an_edit_between_two_runs(tmp_path: Path) -> None:
+    facts = write_facts(tmp_path, MINIMAL)
+    first = run_factcli("--facts", str(facts), "who", "Lovelace", "--format", "json")
+    assert first.returncode == 0 and b"Ada Lovelace" in first.stdout
+    facts.write_text(MINIMAL.replace("Ada Lovelace", "Ada Byron"), encoding="utf-8")
+    second = run_factcli("--facts", str(facts), "who", "Lovelace", "--format", "json")
+    assert second.returncode == 0 and b"Ada Byron" in second.stdout and b"Ada Lovelace" not in second.stdout
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "garbage", "flip-meta", "flip-index", "flip-record",
+                                    "wrong-magic"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path, isolated_cache: Path, damage: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    facts = FIXTURES / "mini.yaml"
+    expected = Catalog.open(facts, use_cache=False)
+    Catalog.open(facts)
+    [path] = cache_files(isolated_cache)
+    data = bytearray(path.read_bytes())
+    meta_offset = int.from_bytes(data[8:16], "little")
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "empty":
+        data = bytearray()
+    elif damage == "garbage":
+        data = bytearray(os.urandom(len(data)))
+    elif damage == "flip-meta":
+        data[meta_offset + 20] ^= 0xFF
+    elif damage == "flip-index":
+        data[cache._HEAD.size + 12] ^= 0xFF  # the name index's first table
+    elif damage == "flip-record":
+        data[meta_offset - 200] ^= 0x55  # inside the last entity records, checked only when read
+    else:
+        data[:8] = b"FACTCLI\x01"
+    path.write_bytes(bytes(data))
+
+    catalog = Catalog.open(facts)
+    assert [list(catalog.facts.entities.values())] == [list(expected.facts.entities.values())]
+    assert catalog.stats() == expected.stats()
+    for query in ("Tanaka", "Aiko Tanaka", "Kenji"):
+        assert names(catalog, query) == names(expected, query)
+    assert "damaged cache" in capsys.readouterr().err
+    # and the cache is whole again
+    rebuilt = Catalog.open(facts)
+    assert isinstance(rebuilt.facts.entities, cache.LazyEntities)
+    assert list(rebuilt.facts.entities.values()) == list(expected.facts.entities.values())
+    assert "damaged" not in capsys.readouterr().err
+
+
+def test_read_raises_cache_corrupt_not_anything_else(tmp_path: Path, isolated_cache: Path) -> None:
+    facts = FIXTURES / "mini.yaml"
+    built = Catalog.open(facts)
+    [path] = cache_files(isolated_cache)
+    good = path.read_bytes()
+    for cut in range(0, len(good), max(1, len(good) // 97)):
+        path.write_bytes(good[:cut])
+        with pytest.raises(cache.CacheCorrupt):
+            cache.read(path, built.facts.digest, str(facts))
+    path.write_bytes(good)
+    with pytest.raises(cache.CacheCorrupt):
+        cache.read(path, "0" * 64, str(facts))  # another content's digest: stale
+    with pytest.raises(FileNotFoundError):
+        cache.read(path.with_name("missing.cache"), built.facts.digest, str(facts))
+
+
+def test_a_cache_dir_that_cannot_be_created_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("FACTCLI_CACHE_DIR", str(blocker / "cache"))
+    facts = write_facts(tmp_path, MINIMAL)
+    for _ in range(2):
+        assert names(Catalog.open(facts), "Lovelace") == ["Ada Lovelace"]
+    assert capsys.readouterr().err == ""
+
+
+def test_a_read_only_cache_dir_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                isolated_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    facts = write_facts(tmp_path, MINIMAL)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(30, "Read-only file system")
+
+    # root ignores permission bits, so refuse the writes themselves
+    monkeypatch.setattr(cache.os, "replace", refuse)
+    for _ in range(2):
+        catalog = Catalog.open(facts)
+        assert names(catalog, "Lovelace") == ["Ada Lovelace"]
+        assert not isinstance(catalog.facts.entities, cache.LazyEntities)
+    assert cache_files(isolated_cache) == []
+    assert not list(isolated_cache.glob(".tmp-*"))  # no half-written file left behind
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores permission bits")
+def test_a_read_only_cache_dir_by_permissions(tmp_path: Path, isolated_cache: Path) -> None:
+    facts = write_facts(tmp_path, MINIMAL)
+    isolated_cache.chmod(0o555)
+    try:
+        assert names(Catalog.open(facts), "Lovelace") == ["Ada Lovelace"]
+        assert cache_files(isolated_cache) == []
+    finally:
+        isolated_cache.chmod(0o755)
+
+
+def test_a_read_only_cache_dir_still_serves_a_cache_written_before(tmp_path: Path, isolated_cache: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    facts = write_facts(tmp_path, MINIMAL)
+    Catalog.open(facts)
+    monkeypatch.setattr(cache.os, "replace", lambda *a, **k: (_ for _ in ()).throw(PermissionError(30, "read-only")))
+    catalog = Catalog.open(facts)
+    assert isinstance(catalog.facts.entities, cache.LazyEntities)
+    assert names(catalog, "Lovelace") == ["Ada Lovelace"]
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path: Path, isolated_cache: Path) -> None:
+    facts = write_facts(tmp_path, MINIMAL)
+    result = run_factcli("--no-cache", "--facts", str(facts), "who", "Lovelace", "--format", "json",
+                         env={"FACTCLI_CACHE_DIR": str(isolated_cache)})
+    assert result.returncode == 0, result.stderr
+    assert list(isolated_cache.iterdir()) == []
+    Catalog.open(facts)
+    [path] = cache_files(isolated_cache)
+    path.write_bytes(b"garbage")
+    result = run_factcli("who", "Lovelace", "--no-cache", "--facts", str(facts), env={"FACTCLI_CACHE_DIR": str(isolated_cache)})
+    assert result.returncode == 0 and b"damaged" not in result.stderr
+    assert path.read_bytes() == b"garbage"
+
+
+def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("FACTCLI_CACHE_DIR", str(tmp_path / "explicit"))
+    assert cache.cache_dir() == tmp_path / "explicit"
+    monkeypatch.delenv("FACTCLI_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "factcli"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "factcli"
+
+
+def test_help_version_and_completion_never_read_the_fact_base(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-facts.yaml"
+    env = {"FACTCLI_FACTS": str(missing)}
+    for args in (["--help"], ["--version"], ["who", "--help"]):
+        result = run_factcli(*args, env=env)
+        assert result.returncode == 0, (args, result.stderr)
+        assert b"no such file" not in result.stderr
+    # completion reads only a warm cache, so an absent fact file completes nothing, quietly
+    result = run_factcli(env={**env, "_FACTCLI_COMPLETE": "complete_bash", "COMP_WORDS": "factcli who Jen",
+                              "COMP_CWORD": "2"})
+    assert result.returncode == 0 and result.stderr == b""
+
+
+def test_the_warm_path_imports_neither_yaml_nor_rich(tmp_path: Path) -> None:
+    facts = write_facts(tmp_path, MINIMAL)
+    code = ("import sys; sys.argv = ['factcli', '--facts', %r, 'who', 'Lovelace', '--format', 'json'];"
+            "from factcli.cli import main\n"
+            "try: main()\n"
+            "except SystemExit: pass\n"
+            "print(sorted(m for m in ('yaml', 'rich', 'hashlib', 'factcli.check') if m in sys.modules), file=sys.stderr)")
+    import subprocess
+    import sys
+
+    for run in ("cold", "warm"):
+        result = subprocess.run([sys.executable, "-c", code % str(facts)], capture_output=True, text=True, check=False,
+                                env={**os.environ, "FACTCLI_CACHE_DIR": str(tmp_path / "cache")})
+        loaded = result.stderr.strip().splitlines()[-1]
+        if run == "cold":
+            assert "yaml" in loaded
+        else:
+            # a file this new is hashed again (hashlib), but never parsed, validated or drawn
+            assert loaded in ("['hashlib']", "[]"), loaded
+    assert "Ada Lovelace" in result.stdout
