@@ -28,8 +28,10 @@ from .model import (
 
 MAX_QUOTE_CHARS = 300
 MAX_NUMBER_DIGITS = 30
+MAX_PROBLEMS = 1000  # a file with more is garbage; stop rather than spend minutes listing it
+_DIFFLIB_UP_TO = 200  # suggestions among more choices (entity ids) use rapidfuzz: difflib is O(n) Python
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)  # not Arabic-Indic or fullwidth digits
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 # field -> required?
@@ -57,8 +59,23 @@ def normalize_quote(text: str) -> str:
 
 def suggest(word: str, choices: Any) -> str:
     """' (did you mean X?)' when a close choice exists, else ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    if len(options) > _DIFFLIB_UP_TO:
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(word, options, scorer=fuzz.ratio, score_cutoff=60)
+        close = [best[0]] if best else []
+    else:
+        close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _TooMany(Exception):
+    """Raised by the checker once MAX_PROBLEMS are reported."""
+
+    def __init__(self, pos: tuple[int, int] | None) -> None:
+        super().__init__()
+        self.pos = pos
 
 
 class _Checker:
@@ -67,6 +84,8 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def report(self, pos: tuple[int, int] | None, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooMany(pos)
         line, column = pos if pos else (None, None)
         self.problems.append(Problem(self.name, line, column, message))
 
@@ -153,9 +172,28 @@ def _url(text: str) -> str:
     return text
 
 
+def _date(text: str) -> Period:
+    """A date or period in ASCII digits (``\\d`` would also take ``٢٠٠٤`` and ``２００４``)."""
+    if not text.isascii():
+        raise ValueError(f"{text[:40]!r} is not a date (use ASCII digits: YYYY, YYYY-MM, YYYY-MM-DD or 1960s)")
+    return Period.parse(text)
+
+
 def validate(tree: Node | None, name: str, *, sources_dir: str | os.PathLike[str] | None = None) -> tuple[FactBase | None, list[Problem]]:
-    """Check a positioned tree against the schema; return the model only when clean."""
+    """Check a positioned tree against the schema; return the model only when clean.
+
+    Stops after MAX_PROBLEMS problems with a last one saying so.
+    """
     checker = _Checker(name)
+    try:
+        return _validate(checker, tree, sources_dir)
+    except _TooMany as stop:
+        line, column = stop.pos if stop.pos else (None, None)
+        checker.problems.append(Problem(name, line, column, f"too many problems; stopped after {MAX_PROBLEMS:,}"))
+        return None, checker.problems
+
+
+def _validate(checker: _Checker, tree: Node | None, sources_dir: str | os.PathLike[str] | None) -> tuple[FactBase | None, list[Problem]]:
     if tree is None:
         checker.report(None, "the file is empty; a fact file has 'sources' and 'entities'")
         return None, checker.problems
@@ -170,7 +208,7 @@ def validate(tree: Node | None, name: str, *, sources_dir: str | os.PathLike[str
         if record is None:
             continue
         source_id = checker.slug(record, "source")
-        published = checker.parsed(record, "published", "source", Period.parse)
+        published = checker.parsed(record, "published", "source", _date)
         fields = {key: checker.text(record, key, "source") for key in ("title", "file", "author", "publisher", "published_note")}
         url = checker.parsed(record, "url", "source", _url)
         if published is not None and published.approximate and not fields["published_note"]:
@@ -200,7 +238,7 @@ def validate(tree: Node | None, name: str, *, sources_dir: str | os.PathLike[str
         kind = checker.parsed(record, "kind", "entity", _choice(ENTITY_KINDS, "kind"))
         entity_name = checker.text(record, "name", "entity")
         summary = checker.text(record, "summary", "entity")
-        date = checker.parsed(record, "date", "entity", Period.parse)
+        date = checker.parsed(record, "date", "entity", _date)
         if date is not None and kind is not None and kind != "event":
             checker.report(record.value_pos["date"], f"only events have a 'date'; put the date of a {kind}'s fact on its claim")
         aliases = []
@@ -255,8 +293,8 @@ def _claim(checker: _Checker, node: Node, pos: tuple[int, int], subject: str, so
         target = checker.text(record, key, "claim")
         if target is not None:
             references.append((target, record.value_pos[key], f"{key!r}"))
-    date = checker.parsed(record, "date", "claim", Period.parse)
-    as_of = checker.parsed(record, "as_of", "claim", Period.parse)
+    date = checker.parsed(record, "date", "claim", _date)
+    as_of = checker.parsed(record, "as_of", "claim", _date)
     value = checker.parsed(record, "value", "claim", parse_number)
     unit = checker.text(record, "unit", "claim")
     qualifier = checker.parsed(record, "qualifier", "claim", _choice(QUALIFIERS, "qualifier"))

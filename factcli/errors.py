@@ -17,6 +17,9 @@ class ExitCode(IntEnum):
     BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `| head`
 
 
+MAX_MESSAGE_CHARS = 400
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with a fact base, at a position in its file (1-based)."""
@@ -27,9 +30,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        message = self.message
+        if len(message) > MAX_MESSAGE_CHARS:  # a problem quoting a 100,000-character value stays readable
+            message = message[: MAX_MESSAGE_CHARS - 3] + "..."
         if self.line is None:
-            return f"{self.file}: {self.message}"
-        return f"{self.file}:{self.line}:{self.column or 1}: {self.message}"
+            return f"{self.file}: {message}"
+        return f"{self.file}:{self.line}:{self.column or 1}: {message}"
 
 
 class FactcliError(Exception):

@@ -9,11 +9,12 @@ event stream is walked once, every scalar stays a string, and ``check`` does the
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
+from array import array
+from sys import intern
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Iterator, Union
 
 from .errors import FactBaseError, Problem
 
@@ -23,37 +24,106 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 10  # the schema needs 7 levels of collections
 MAX_SCALAR_CHARS = 100_000
+MAX_PROBLEMS = 1000  # past this many, a file is garbage: stop collecting (bounds time and memory)
 _READ_CHUNK = 1 << 20
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 # C0/C1 controls other than tab/LF/CR, zero-width and bidirectional formatting characters,
-# line/paragraph separators, BOMs past the start, and interlinear annotation marks.
+# line/paragraph separators, BOMs past the start, interlinear annotation marks, Unicode tag
+# characters, and the noncharacters U+FFFE/U+FFFF (which libyaml refuses without a position).
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff\U000e0000-\U000e007f]"
 )
+_DUPLICATE = object()  # a pending key whose value is skipped (never a string a file could contain)
+
+
+def _pack(pos: tuple[int, int]) -> int:
+    return pos[0] << 32 | pos[1]
+
+
+def _unpack(packed: int) -> tuple[int, int]:
+    return (packed >> 32, packed & 0xFFFFFFFF)
+
+
+class _Positions:
+    """``key_pos`` / ``value_pos`` of a Mapping: (line, column) by key, read from its packed array."""
+
+    __slots__ = ("_mapping", "_slot")
+
+    def __init__(self, mapping: Mapping, slot: int) -> None:
+        self._mapping = mapping
+        self._slot = slot
+
+    def __getitem__(self, key: str) -> tuple[int, int]:
+        for number, name in enumerate(self._mapping):
+            if name == key:
+                return _unpack(self._mapping._at[1 + 2 * number + self._slot])
+        raise KeyError(key)
+
+    def __setitem__(self, key: str, pos: tuple[int, int]) -> None:  # in arrival order: key, then value
+        self._mapping._at.append(_pack(pos))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._mapping
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self._mapping else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        return len(self._mapping)
+
+    def items(self) -> list[tuple[str, tuple[int, int]]]:
+        return [(key, self[key]) for key in self._mapping]
 
 
 class Mapping(dict):  # type: ignore[type-arg]
-    """A YAML mapping with the position of itself, each key and each value."""
+    """A YAML mapping with the position of itself, each key and each value.
 
-    __slots__ = ("pos", "key_pos", "value_pos")
+    The positions are packed into one array per mapping (``line << 32 | column``: itself,
+    then key, value, key, value, ... in the order the keys came), read back as (line, column)
+    tuples by ``pos``, ``key_pos[key]`` and ``value_pos[key]``. Two dicts of tuples per mapping
+    took ~15 kB per entity: a million-entity fact file would not fit in memory.
+    """
+
+    __slots__ = ("_at",)
 
     def __init__(self, pos: tuple[int, int]) -> None:
         super().__init__()
-        self.pos = pos
-        self.key_pos: dict[str, tuple[int, int]] = {}
-        self.value_pos: dict[str, tuple[int, int]] = {}
+        self._at = array("Q", (_pack(pos),))
+
+    @property
+    def pos(self) -> tuple[int, int]:
+        return _unpack(self._at[0])
+
+    @property
+    def key_pos(self) -> _Positions:
+        return _Positions(self, 0)
+
+    @property
+    def value_pos(self) -> _Positions:
+        return _Positions(self, 1)
 
 
 class Sequence(list):  # type: ignore[type-arg]
-    """A YAML sequence with the position of itself and of each item."""
+    """A YAML sequence with the position of itself and of each item (packed, as in Mapping)."""
 
-    __slots__ = ("pos", "item_pos")
+    __slots__ = ("_at",)
 
     def __init__(self, pos: tuple[int, int]) -> None:
         super().__init__()
-        self.pos = pos
-        self.item_pos: list[tuple[int, int]] = []
+        self._at = array("Q", (_pack(pos),))
+
+    @property
+    def pos(self) -> tuple[int, int]:
+        return _unpack(self._at[0])
+
+    @property
+    def item_pos(self) -> list[tuple[int, int]]:
+        return [_unpack(packed) for packed in self._at[1:]]
 
 
 Node = Union[Mapping, Sequence, str]
@@ -79,6 +149,8 @@ def read_bytes(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
                 size += len(chunk)
                 if size > limit:
                     raise FactBaseError([Problem(name, None, None, f"file is larger than the {limit:,}-byte limit")])
+                if not chunks and chunk.startswith(_UTF16_32_BOMS):
+                    raise FactBaseError([Problem(name, 1, 1, "file is UTF-16 or UTF-32; save it as UTF-8")])
                 if b"\x00" in chunk:
                     raise FactBaseError([_nul_problem(name, b"".join(chunks) + chunk)])
                 chunks.append(chunk)
@@ -109,8 +181,8 @@ def decode(data: bytes, name: str) -> str:
     """Strict UTF-8 (a leading BOM allowed) with no control or invisible characters."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FactBaseError([Problem(name, 1, 1, "file is UTF-16; save it as UTF-8")])
+    elif data.startswith(_UTF16_32_BOMS):
+        raise FactBaseError([Problem(name, 1, 1, "file is UTF-16 or UTF-32; save it as UTF-8")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -141,7 +213,7 @@ def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     problems: list[Problem] = []
     stack: list[Any] = []  # open collections; for a Mapping, a pending key rides beside it
-    pending_key: list[str | None] = []
+    pending_key: list[Any] = []  # None (expecting a key), the key, or _DUPLICATE
     root: Node | None = None
     documents = 0
 
@@ -156,7 +228,7 @@ def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
         parent = stack[-1]
         if isinstance(parent, Sequence):
             parent.append(node)
-            parent.item_pos.append(pos)
+            parent._at.append(pos[0] << 32 | pos[1])
             return
         key = pending_key[-1]
         if key is None:
@@ -167,51 +239,77 @@ def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
             if node in parent:
                 first = parent.key_pos[node]
                 problems.append(
-                    Problem(name, pos[0], pos[1], f"duplicate key {node!r} (first at line {first[0]})")
+                    Problem(name, pos[0], pos[1], f"duplicate key {node[:60]!r} (first at line {first[0]})")
                 )
-                pending_key[-1] = "\x00duplicate"
+                if len(problems) >= MAX_PROBLEMS:
+                    problems.append(Problem(name, pos[0], pos[1], f"too many problems; stopped after {MAX_PROBLEMS:,}"))
+                    raise FactBaseError(problems)
+                pending_key[-1] = _DUPLICATE
                 return
-            parent.key_pos[node] = pos
-            pending_key[-1] = node
+            parent._at.append(pos[0] << 32 | pos[1])
+            pending_key[-1] = intern(node)  # "text", "quote": one string, not one per claim
             return
         pending_key[-1] = None
-        if key == "\x00duplicate":
+        if key is _DUPLICATE:
             return
         parent[key] = node
-        parent.value_pos[key] = pos
+        parent._at.append(pos[0] << 32 | pos[1])
 
+    # dispatch on the event's class, scalars first (most events): this loop is the Python
+    # part of a cold load, ~1 us an event on top of libyaml's own
+    scalar_event, alias_event, document_start = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     try:
         for event in yaml.parse(text, Loader=loader):
-            kind = type(event).__name__
-            mark = event.start_mark
-            if kind == "ScalarEvent":
-                _refuse_anchor_or_tag(event, fail)
-                if len(event.value) > MAX_SCALAR_CHARS:
+            kind = event.__class__
+            if kind is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_anchor_or_tag(event, fail)
+                value = event.value
+                mark = event.start_mark
+                if len(value) > MAX_SCALAR_CHARS:
                     raise fail(mark, f"text longer than {MAX_SCALAR_CHARS:,} characters")
-                attach(event.value, (mark.line + 1, mark.column + 1), mark)
-            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+                attach(value, (mark.line + 1, mark.column + 1), mark)
+            elif kind is mapping_end or kind is sequence_end:
+                stack.pop()
+                pending_key.pop()
+            elif kind is mapping_start or kind is sequence_start:
+                mark = event.start_mark
                 _refuse_anchor_or_tag(event, fail)
                 if len(stack) >= MAX_DEPTH:
                     raise fail(mark, f"nested deeper than {MAX_DEPTH} levels")
                 pos = (mark.line + 1, mark.column + 1)
-                node: Node = Mapping(pos) if kind == "MappingStartEvent" else Sequence(pos)
+                node: Node = Mapping(pos) if kind is mapping_start else Sequence(pos)
                 attach(node, pos, mark)
                 stack.append(node)
                 pending_key.append(None)
-            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-                stack.pop()
-                pending_key.pop()
-            elif kind == "AliasEvent":
-                raise fail(mark, "aliases (*name) are not allowed")
-            elif kind == "DocumentStartEvent":
+            elif kind is alias_event:
+                raise fail(event.start_mark, "aliases (*name) are not allowed")
+            elif kind is document_start:
                 documents += 1
                 if documents > 1:
-                    raise fail(mark, "more than one YAML document; a fact file holds one")
+                    raise fail(event.start_mark, "more than one YAML document; a fact file holds one")
     except FactBaseError:
         raise
+    except yaml.reader.ReaderError as error:  # libyaml's reader: a byte offset, no mark
+        offset = len(text.encode("utf-8")[: error.position].decode("utf-8", "ignore"))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+        raise FactBaseError([Problem(name, line, column, f"YAML syntax: character U+{code:04X} is not allowed")]) from None
     except yaml.MarkedYAMLError as error:
         where = error.problem_mark or error.context_mark
         message = f"YAML syntax: {error.problem or error.context or 'invalid'}"
+        if "maximum nesting depth" in message and where is not None and 0 < where.index < len(text):
+            # PyYAML >= 6.0.4's scanner stops at its own depth limit before the walker
+            # sees level 11; walking the text up to that point finds where level 11 opens.
+            try:
+                parse_tree(text[: where.index], name)
+            except FactBaseError as inner:
+                if "nested deeper" in inner.problems[0].message:
+                    raise inner from None
+            message = f"nested deeper than {MAX_DEPTH} levels"
         if where is None:
             raise FactBaseError([Problem(name, None, None, message)]) from None
         raise FactBaseError([Problem(name, where.line + 1, where.column + 1, message)]) from None
@@ -244,6 +342,8 @@ def load(path: str | os.PathLike[str] | None = None, *, sources_dir: str | os.Pa
     if problems or facts is None:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise FactBaseError(problems)
+    import hashlib  # here, not at the top: a warm lookup never hashes (see cache.py)
+
     facts.path = name
     facts.digest = hashlib.sha256(data).hexdigest()
     return facts

@@ -20,7 +20,8 @@ from .query import Answer, Catalog, SearchHit, TimelineEntry
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0000-\U000e007f]"  # Unicode tag characters: invisible ASCII look-alikes
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("entity", "name", "kind", "claim", "date", "as_of", "value", "unit", "qualifier",
@@ -36,7 +37,9 @@ def printable(text: str) -> str:
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def spreadsheet_safe(cell: str) -> str:
@@ -121,13 +124,13 @@ class Renderer:
         return self._console
 
     def _json(self, data: Any) -> None:
-        self.out.write(json.dumps(data, ensure_ascii=not _can_encode_unicode(self.out), indent=2 if self.terminal else None))
+        self.out.write(_dumps(data, ensure_ascii=not _can_encode_unicode(self.out), indent=2 if self.terminal else None))
         self.out.write("\n")
 
     def _jsonl(self, rows: Iterable[Any]) -> None:
         ascii_only = not _can_encode_unicode(self.out)
         for row in rows:
-            self.out.write(json.dumps(row, ensure_ascii=ascii_only) + "\n")
+            self.out.write(_dumps(row, ensure_ascii=ascii_only) + "\n")
 
     def _delimited(self, rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> None:
         import csv
@@ -141,11 +144,16 @@ class Renderer:
                 cell = "" if value is None else str(value)
                 if self.format == "tsv":
                     cell = cell.replace("\t", " ").replace("\n", " ")
-                cells.append(spreadsheet_safe(printable(cell)))
+                cells.append(spreadsheet_safe(self._shown(cell)))
             writer.writerow(cells)
 
     def line(self, text: str = "") -> None:
-        self.out.write(_encodable(printable(text), self.out) + "\n")
+        """One output line; a line break inside a fact shows as ``\\n`` so it cannot forge a line."""
+        self.out.write(self._shown(text).replace("\n", "\\n") + "\n")
+
+    def _shown(self, text: str) -> str:
+        """Text as it may be shown: controls escaped, and only what the stream's encoding can carry."""
+        return _encodable(printable(text), self.out)
 
     def _claim_rows(self, catalog: Catalog, entity: Entity, claims: Iterable[Claim]) -> Iterable[dict[str, Any]]:
         for claim in claims:
@@ -182,7 +190,7 @@ class Renderer:
         """``who -``: one JSON array per line in jsonl, one section per query otherwise."""
         for answer in answers:
             if self.format == "jsonl":
-                self.out.write(json.dumps([entity_json(m.entity, catalog, m.score, m.matched) for m in answer.matches],
+                self.out.write(_dumps([entity_json(m.entity, catalog, m.score, m.matched) for m in answer.matches],
                                           ensure_ascii=not _can_encode_unicode(self.out)) + "\n")
             else:
                 if self.format == "table":
@@ -198,7 +206,7 @@ class Renderer:
             for m in answer.matches:
                 self.line(f"{m.entity.id} | {m.entity.kind} | {m.entity.name} | {m.score:g} | {m.entity.summary}")
             return
-        table = self._table(f"Several match “{printable(answer.query)}”", ("id", "kind", "name", "score", "summary"))
+        table = self._table(self._shown(f"Several match “{answer.query}”"), ("id", "kind", "name", "score", "summary"))
         for m in answer.matches:
             table.add_row(*self._texts(m.entity.id, m.entity.kind, m.entity.name, f"{m.score:g}", m.entity.summary))
         self.console.print(table)
@@ -231,9 +239,9 @@ class Renderer:
         from rich.text import Text
 
         console = self.console
-        console.print(Text(printable(header[0]), style="bold"))
+        console.print(Text(self._shown(header[0]), style="bold"))
         for text in header[1:]:
-            console.print(Text(printable(text)))
+            console.print(Text(self._shown(text)))
         columns = ("date", "value", "claim", "related", "said by", "source: quote") if figure else (
             "date", "claim", "related", "said by", "source: quote")
         table = self._table(None, columns)
@@ -243,7 +251,7 @@ class Renderer:
         if figure and len(values) > 1:
             console.print(Text("Discrepancy: sources give " + " / ".join(_number(v) for v in sorted(values)), style="bold yellow"))
         if related:
-            console.print(Text("Related: " + printable(", ".join(related))))
+            console.print(Text(self._shown("Related: " + ", ".join(related))))
 
     def _claim_cells(self, catalog: Catalog, claim: Claim, about: str | None = None) -> tuple[str, ...]:
         """date, value, claim, related, said by, citations; ``about`` names another subject (``said``)."""
@@ -259,10 +267,14 @@ class Renderer:
         text = f"{about}: {claim.text}" if about else claim.text
         return (date, value, text, related, said, cites)
 
-    def search(self, hits: list[SearchHit]) -> None:
+    def search(self, hits: list[SearchHit], catalog: Catalog | None = None) -> None:
         rows = [{"id": h.entity.id, "kind": h.entity.kind, "name": h.entity.name, "score": h.score, "field": h.field,
                  "text": h.text, "citations": [{"source": c.source, "quote": c.quote} for c in (h.claim.citations if h.claim else ())]}
                 for h in hits]
+        if catalog is not None and self.format in ("json", "jsonl"):
+            # the match contract of who/what/figure (claims: the one that matched, or all of them)
+            rows = [{**entity_json(h.entity, catalog, h.score, h.text, [h.claim] if h.claim else None), **row}
+                    for h, row in zip(hits, rows)]
         if self.format == "json":
             self._json(rows)
         elif self.format == "jsonl":
@@ -321,7 +333,7 @@ class Renderer:
         rows.append(("discrepancies", str(len(stats["discrepancies"])), ", ".join(d["name"] for d in stats["discrepancies"])))
         for title, counts in (("claims per source", stats["claims_per_source"]), ("claims per decade", stats["claims_per_decade"])):
             top = max(counts.values(), default=0) or 1
-            bar = "#" if not self.terminal else "█"
+            bar = "█" if self.terminal and _can_encode_unicode(self.out) else "#"
             rows += [(f"{title}: {key}", str(n), bar * max(1, round(24 * n / top)) if n else "") for key, n in counts.items()]
         self._simple(("metric", "count", ""), rows)
 
@@ -338,7 +350,7 @@ class Renderer:
     def _texts(self, *cells: str) -> list[Any]:
         from rich.text import Text
 
-        return [Text(printable(cell)) for cell in cells]
+        return [Text(self._shown(cell)) for cell in cells]
 
     def _simple(self, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
         if not self.terminal:
@@ -356,6 +368,19 @@ def _number(value: int | float | None) -> str:
     if value is None:
         return ""
     return f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+
+
+def _dumps(data: Any, **options: Any) -> str:
+    """JSON with C1, DEL, bidi and zero-width characters escaped too (json escapes only C0)."""
+    return _UNSAFE.sub(_json_escape, json.dumps(data, **options))
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON spells a character past the BMP as a surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _can_encode_unicode(stream: IO[str]) -> bool:
