@@ -187,17 +187,31 @@ class Renderer:
                 self.line(f"Other matches: {others}")
 
     def batch(self, catalog: Catalog, answers: list[Answer]) -> None:
-        """``who -``: one JSON array per line in jsonl, one section per query otherwise."""
-        for answer in answers:
-            if self.format == "jsonl":
+        """``who -``: one answer per query, in the order asked.
+
+        jsonl: one array of matches per line (``[]`` for a miss), so line N answers query N;
+        json: one document, an array of ``{"query", "status", "matches"}``; csv/tsv: one
+        header and a leading ``query`` column; table: one section per query.
+        """
+        if self.format == "jsonl":
+            ascii_only = not _can_encode_unicode(self.out)
+            for answer in answers:
                 self.out.write(_dumps([entity_json(m.entity, catalog, m.score, m.matched) for m in answer.matches],
-                                          ensure_ascii=not _can_encode_unicode(self.out)) + "\n")
-            else:
-                if self.format == "table":
-                    self.line(f"== {answer.query}")
-                    if not answer.matches:
-                        self.line("(no match)")
-                        continue
+                                      ensure_ascii=ascii_only) + "\n")
+        elif self.format == "json":
+            self._json([{"query": a.query, "status": _status_word(a),
+                         "matches": [entity_json(m.entity, catalog, m.score, m.matched) for m in a.matches]}
+                        for a in answers])
+        elif self.format in ("csv", "tsv"):
+            rows = ({"query": a.query, **row} for a in answers for m in a.matches
+                    for row in self._claim_rows(catalog, m.entity, m.entity.claims))
+            self._delimited(rows, ("query",) + CSV_COLUMNS)
+        else:
+            for answer in answers:
+                self.line(f"== {answer.query}")
+                if not answer.matches:
+                    self.line("(no match)")
+                    continue
                 self.answer(catalog, answer)
 
     def _candidates(self, answer: Answer) -> None:
@@ -353,6 +367,8 @@ class Renderer:
         return [Text(self._shown(cell)) for cell in cells]
 
     def _simple(self, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+        if not rows:  # nothing found: stdout stays empty, as grep's does
+            return
         if not self.terminal:
             self.line(" | ".join(columns))
             for row in rows:
@@ -362,6 +378,10 @@ class Renderer:
         for row in rows:
             table.add_row(*self._texts(*row))
         self.console.print(table)
+
+
+def _status_word(answer: Answer) -> str:
+    return "ambiguous" if answer.ambiguous else ("found" if answer.matches else "not found")
 
 
 def _number(value: int | float | None) -> str:

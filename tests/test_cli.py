@@ -365,6 +365,33 @@ def test_who_dash_reads_one_query_per_line(cli):
     assert table.exit_code == 0 and "== Jenkins" in table.stdout and "== Soga" in table.stdout
 
 
+def test_who_dash_json_is_one_document_naming_each_query(cli):
+    result = cli("who", "-", "-f", "json", input="Jenkins\nKim\nxyzzyq\n")
+    answers = json.loads(result.stdout)  # one document, not one per query
+    assert [(a["query"], a["status"]) for a in answers] == [
+        ("Jenkins", "found"), ("Kim", "ambiguous"), ("xyzzyq", "not found")]
+    assert answers[0]["matches"][0]["id"] == "charles-robert-jenkins" and answers[2]["matches"] == []
+    assert result.exit_code == 1
+
+
+def test_who_dash_csv_has_one_header_and_a_query_column(cli):
+    import csv
+    import io
+
+    result = cli("who", "-", "-f", "csv", input="Jenkins\nSoga Hitomi\n")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][:2] == ["query", "entity"]
+    assert sum(1 for row in rows if row[:2] == ["query", "entity"]) == 1
+    assert {row[0] for row in rows[1:]} == {"Jenkins", "Soga Hitomi"}
+    assert any(row[:2] == ["Soga Hitomi", "hitomi-soga"] for row in rows[1:])
+
+
+def test_a_miss_prints_nothing_on_stdout_in_the_plain_table(cli):
+    for args in (("search", "zzzqqqxx"), ("timeline", "--from", "1800", "--to", "1801")):
+        result = cli(*args)
+        assert result.exit_code == 1 and result.stdout == "" and result.stderr
+
+
 def test_who_dash_with_nothing_on_stdin_finds_nothing(cli):
     result = cli("who", "-", "-f", "jsonl", input="")
     assert result.exit_code == 1 and result.stdout == "" and result.stderr
