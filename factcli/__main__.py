@@ -1,3 +1,25 @@
-from factcli.cli import main
+"""``python -m factcli`` and the ``factcli`` console script.
 
-main()
+Importing the CLI (Typer, click) takes tens of milliseconds; a Ctrl-C in that window, or
+before the app's own handler is in place, still ends with exit 130 and one line, never a
+traceback.
+"""
+
+import sys
+
+
+def main() -> None:
+    try:
+        from factcli.cli import main as run
+
+        run()
+    except KeyboardInterrupt:
+        try:
+            sys.stderr.write("factcli: interrupted\n")
+        except (OSError, ValueError):
+            pass
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -164,6 +164,27 @@ def test_ctrl_c_while_writing_the_cache_removes_the_temp_file(work: Path, tmp_pa
     assert [p.name for p in cache.iterdir()] == [], "a temporary or partial cache file was left behind"
 
 
+def test_ctrl_c_while_the_cli_is_still_importing_exits_130_without_a_traceback(work: Path, tmp_path: Path) -> None:
+    """SIGINT delivered (deterministically) while Typer is being imported, before the app's handlers exist."""
+    program = (
+        "import os, signal, sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv[0] = 'factcli'\n"
+        "from factcli.__main__ import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program, "who", "Ada"], capture_output=True,
+                            env=isolated_env(tmp_path, tmp_path / "cache"), cwd=work, timeout=60, check=False)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == b"factcli: interrupted\n"
+    assert result.stdout == b""
+
+
 # -- locales, encodings, terminals ------------------------------------------------------------------------
 ENVIRONMENTS = {
     "lang-c": {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "", "PYTHONUTF8": ""},
