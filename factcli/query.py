@@ -303,7 +303,7 @@ class Catalog:
     def stats(self) -> dict[str, object]:
         """The fact base at a glance (the keys are the JSON contract of ``stats``)."""
         by_kind = dict.fromkeys(ALL_KINDS, 0)
-        claims = citations = dated = 0
+        claims = citations = dated = dated_events = 0
         decades: dict[str, int] = {}
         first: str | None = None
         last: str | None = None
@@ -323,6 +323,10 @@ class Catalog:
                     decades[decade] = decades.get(decade, 0) + 1
                     first = min(first or when.earliest(), when.earliest())
                     last = max(last or when.latest(), when.latest())
+            if entity.date:  # an event's own date counts towards the span, not towards the claims
+                dated_events += 1
+                first = min(first or entity.date.earliest(), entity.date.earliest())
+                last = max(last or entity.date.latest(), entity.date.latest())
             if entity.kind == "figure" and len(values) > 1:
                 discrepancies.append({"id": entity.id, "name": entity.name, "values": sorted(values)})
         return {
@@ -333,6 +337,7 @@ class Catalog:
             "sources": len(self.facts.sources),
             "figures": by_kind.get("figure", 0),
             "dated_claims": dated,
+            "dated_events": dated_events,
             "date_span": [first, last] if first else None,
             "claims_per_source": self.facts.citation_counts(),
             "claims_per_decade": dict(sorted(decades.items())),

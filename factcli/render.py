@@ -342,7 +342,8 @@ class Renderer:
         span = stats["date_span"]
         rows = [("entities", str(stats["entities"]), "")]
         rows += [(f"  {kind}", str(n), "") for kind, n in stats["by_kind"].items()]
-        rows += [(key.replace("_", " "), str(stats[key]), "") for key in ("claims", "citations", "sources", "figures", "dated_claims")]
+        rows += [(key.replace("_", " "), str(stats[key]), "")
+                 for key in ("claims", "citations", "sources", "figures", "dated_claims", "dated_events")]
         rows.append(("date span", f"{span[0]} .. {span[1]}" if span else "-", ""))
         rows.append(("discrepancies", str(len(stats["discrepancies"])), ", ".join(d["name"] for d in stats["discrepancies"])))
         for title, counts in (("claims per source", stats["claims_per_source"]), ("claims per decade", stats["claims_per_decade"])):
@@ -370,14 +371,22 @@ class Renderer:
         if not rows:  # nothing found: stdout stays empty, as grep's does
             return
         if not self.terminal:
-            self.line(" | ".join(columns))
+            self.line(" | ".join(_trimmed(columns)))
             for row in rows:
-                self.line(" | ".join(row))
+                self.line(" | ".join(_trimmed(row)))
             return
         table = self._table(None, columns)
         for row in rows:
             table.add_row(*self._texts(*row))
         self.console.print(table)
+
+
+def _trimmed(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """Cells without the empty ones at the end, so a plain line does not end in ' | '."""
+    end = len(cells)
+    while end > 1 and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
 
 
 def _status_word(answer: Answer) -> str:

@@ -18,7 +18,7 @@ from factcli.load import load
 from factcli.normalize import fold
 from factcli.render import CSV_COLUMNS
 
-from .conftest import FIXTURES, ROOT, SEEDS, write_facts
+from .conftest import FIXTURES, MINIMAL, ROOT, SEEDS, write_facts
 
 SHIPPED = ROOT / "facts.yaml"
 MINI = FIXTURES / "mini.yaml"
@@ -312,6 +312,25 @@ def test_stats_json(cli, facts):
     assert cli("stats").exit_code == 0
 
 
+def test_stats_date_span_covers_dated_events_as_well_as_dated_claims(cli, tmp_path):
+    text = MINIMAL + """\
+  - id: a-later-event
+    kind: event
+    name: A later event
+    date: 1901-03
+    summary: A test event dated later than any claim.
+    claims:
+      - text: Happened.
+        citations:
+          - source: s1
+            quote: the first program
+"""
+    stats = as_json(cli("stats", "-f", "json", "--facts", str(write_facts(tmp_path, text))))
+    assert stats["date_span"] == ["1843-01-01", "1901-03-31"]
+    assert (stats["dated_claims"], stats["dated_events"]) == (1, 1)
+    assert stats["claims_per_decade"] == {"1840s": 1}  # the event's date is not a claim's
+
+
 # -- formats --------------------------------------------------------------------------------------
 def test_csv_and_tsv_have_a_header_and_one_claim_per_row(cli):
     matches = as_json(cli("who", "Jenkins", "-f", "json"))
@@ -375,9 +394,6 @@ def test_who_dash_json_is_one_document_naming_each_query(cli):
 
 
 def test_who_dash_csv_has_one_header_and_a_query_column(cli):
-    import csv
-    import io
-
     result = cli("who", "-", "-f", "csv", input="Jenkins\nSoga Hitomi\n")
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0][:2] == ["query", "entity"]
