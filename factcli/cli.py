@@ -11,7 +11,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, Sequence
 
 import typer
 from typer.core import TyperGroup
@@ -21,7 +21,7 @@ from typer import Abort, Exit
 try:  # typer >= 0.26 vendors click
     from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover - typer 0.24/0.25
-    from click.exceptions import ClickException  # type: ignore[no-redef]
+    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 from . import __version__
 from .errors import ExitCode, FactBaseError, FactcliError, UsageError
@@ -61,8 +61,8 @@ class FactcliGroup(TyperGroup):
             _say("interrupted")
             raise Exit(ExitCode.INTERRUPTED) from None
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         if sys.stdout is None:  # started with stdout closed (>&-): fail on the first write, like cat
             sys.stdout = _ClosedStdout()
         try:

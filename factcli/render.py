@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Sequence
 
 from .model import Claim, Entity, Source
 from .query import Answer, Catalog, SearchHit, TimelineEntry
@@ -299,7 +299,7 @@ class Renderer:
             self._simple(("score", "entity", "field", "text"), [(f"{h.score:g}", h.entity.name, h.field, h.text) for h in hits])
 
     def timeline(self, catalog: Catalog, entries: list[TimelineEntry]) -> None:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for e in entries:
             citations = e.claim.citations if e.claim else ()
             rows.append({"date": str(e.when), "precision": e.when.precision, "start": e.when.earliest(), "end": e.when.latest(),
@@ -367,7 +367,7 @@ class Renderer:
 
         return [Text(self._shown(cell)) for cell in cells]
 
-    def _simple(self, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    def _simple(self, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
         if not rows:  # nothing found: stdout stays empty, as grep's does
             return
         if not self.terminal:
