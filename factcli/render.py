@@ -311,11 +311,11 @@ class Renderer:
         elif self.format == "jsonl":
             self._jsonl(rows)
         elif self.format in ("csv", "tsv"):
-            self._delimited(({**r, "sources": "; ".join(c["source"] for c in r["citations"])} for r in rows),
+            self._delimited(({**r, "sources": _source_ids(r["citations"])} for r in rows),
                             ("date", "precision", "id", "name", "text", "sources"))
         else:
             self._simple(("date", "precision", "entity", "what", "source"),
-                         [(r["date"], r["precision"], r["name"], r["text"], "; ".join(c["source"] for c in r["citations"])) for r in rows])
+                         [(r["date"], r["precision"], r["name"], r["text"], _source_ids(r["citations"])) for r in rows])
 
     def sources(self, sources: list[tuple[Source, int]]) -> None:
         rows = [source_json(s, n) for s, n in sources]
@@ -379,6 +379,11 @@ class Renderer:
         for row in rows:
             table.add_row(*self._texts(*row))
         self.console.print(table)
+
+
+def _source_ids(citations: list[dict[str, str]]) -> str:
+    """The sources a claim cites, each once (a claim may quote one source twice)."""
+    return "; ".join(dict.fromkeys(c["source"] for c in citations))
 
 
 def _trimmed(cells: tuple[str, ...]) -> tuple[str, ...]:

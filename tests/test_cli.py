@@ -481,3 +481,12 @@ def test_help_and_version(cli):
     assert cli("who", "--help").exit_code == 0
     version = cli("--version")
     assert version.exit_code == 0 and version.stdout.startswith("factcli ")
+
+
+def test_timeline_names_each_cited_source_once(cli, facts):
+    twice = [c for c in facts.claims() if c.date and len({x.source for x in c.citations}) < len(c.citations)]
+    assert twice, "the shipped base has a dated claim quoting one source twice; this test needs one"
+    lines = cli("timeline").stdout.splitlines()[1:]
+    for line in lines:
+        last = line.rsplit(" | ", 1)[-1].split("; ")
+        assert len(last) == len(set(last)), line

@@ -47,3 +47,41 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     assert test_command.strip().strip("`") in ci
 
 
+
+
+def _console_examples() -> list[tuple[str, list[str]]]:
+    """Each ``$ command`` in the README's console blocks, with the lines printed under it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", readme, re.DOTALL):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                examples.append((line[2:], []))
+            elif examples:
+                examples[-1][1].append(line)
+    return examples
+
+
+EXAMPLES = _console_examples()
+
+
+def test_the_readme_has_console_examples() -> None:
+    assert len(EXAMPLES) >= 5
+
+
+@pytest.mark.parametrize("command, expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_readme_examples_print_what_the_readme_shows(command: str, expected: list[str], tmp_path) -> None:
+    """The pasted output is what the shipped fact base gives today (stdout and stderr lines)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if "jq" in command and shutil.which("jq") is None:
+        pytest.skip("jq is not installed")
+    bin_dir = os.path.dirname(sys.executable)  # the venv's factcli
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "FACTCLI_CACHE_DIR": str(tmp_path)}
+    env.pop("FACTCLI_FACTS", None)
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, cwd=tmp_path,
+                            timeout=60, check=False)
+    assert sorted(result.stdout.splitlines() + result.stderr.splitlines()) == sorted(expected)
