@@ -155,7 +155,9 @@ app = typer.Typer(
     name="factcli",
     help="Answer questions about a cited fact base: the Japanese abductees, Charles Robert Jenkins, "
     "the 1959-1984 repatriation and the diplomacy around them. Every answer names its source and quote.",
-    epilog="Exit status: 0 found, 1 nothing found, 2 usage or fact-base error, 3 ambiguous. "
+    epilog="\b\nExamples:\n  factcli who Jenkins\n  factcli figure repatriation\n"
+    "  factcli who - --format jsonl < names.txt\n  factcli stats\n\n"
+    "Exit status: 0 found, 1 nothing found, 2 usage or fact-base error, 3 ambiguous. "
     "Docs and the JSON contract: README.md.",
     no_args_is_help=True,
     add_completion=True,

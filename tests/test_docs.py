@@ -25,6 +25,12 @@ def test_every_command_has_help_with_an_example(cli, command: str) -> None:
     assert result.stderr == ""
 
 
+def test_top_level_help_has_examples_and_the_exit_codes(cli) -> None:
+    result = cli("--help")
+    assert "Examples:" in result.stdout and "factcli who Jenkins" in result.stdout
+    assert "3 ambiguous" in result.stdout
+
+
 def test_help_and_version_do_not_read_the_fact_base(cli, tmp_path) -> None:
     missing = str(tmp_path / "nope.yaml")
     assert cli("--help", env={"FACTCLI_FACTS": missing}).exit_code == 0
