@@ -130,3 +130,15 @@ def test_an_ascii_terminal_encoding_does_not_break_output():
     table = run("who", "Kōichirō", env=env)
     assert table.returncode == 0, table.stderr
     assert b"Traceback" not in table.stderr
+
+
+def test_shell_completion_offers_entity_names_once_the_cache_is_warm(tmp_path: Path) -> None:
+    facts = ROOT / "tests" / "fixtures" / "mini.yaml"
+    env = {"FACTCLI_FACTS": str(facts), "FACTCLI_CACHE_DIR": str(tmp_path)}
+    complete = {**env, "_FACTCLI_COMPLETE": "complete_bash", "COMP_WORDS": "factcli who Smi", "COMP_CWORD": "2"}
+    cold = run(env=complete)
+    assert cold.returncode == 0 and cold.stdout.strip() == b""  # completion never parses YAML itself
+    assert run("who", "Smith", env=env).returncode == 0  # warms the cache
+    warm = run(env=complete)
+    assert warm.returncode == 0
+    assert "Smith" in warm.stdout.decode().splitlines()
