@@ -132,14 +132,18 @@ class _Checker:
             return None
         return value
 
-    def items(self, record: Mapping, key: str, what: str) -> list[tuple[Node, tuple[int, int]]]:
+    def items(self, record: Mapping, key: str, what: str) -> Sequence:
+        """The list under ``key`` (empty when absent or not a list, which is reported)."""
         if key not in record:
-            return []
+            return _NO_ITEMS
         value = record[key]
         if not isinstance(value, Sequence):
             self.report(record.value_pos[key], f"{what} {key!r} must be a list, not {_describe(value)}")
-            return []
-        return list(zip(value, value.item_pos))
+            return _NO_ITEMS
+        return value
+
+
+_NO_ITEMS = Sequence((0, 0))  # what items() gives for a missing or wrong-typed list
 
 
 def _describe(node: object) -> str:
@@ -203,7 +207,7 @@ def _validate(checker: _Checker, tree: Node | None, sources_dir: str | os.PathLi
 
     sources: dict[str, Source] = {}
     source_pos: dict[str, tuple[int, int]] = {}
-    for node, pos in checker.items(root, "sources", "the fact file"):
+    for node, pos in checker.items(root, "sources", "the fact file").items_with_pos():
         record = checker.record(node, SOURCE_FIELDS, "a source", pos)
         if record is None:
             continue
@@ -229,7 +233,7 @@ def _validate(checker: _Checker, tree: Node | None, sources_dir: str | os.PathLi
     entity_pos: dict[str, tuple[int, int]] = {}
     references: list[tuple[str, tuple[int, int], str]] = []  # (entity id, where, field)
     complete = True
-    for node, pos in checker.items(root, "entities", "the fact file"):
+    for node, pos in checker.items(root, "entities", "the fact file").items_with_pos():
         record = checker.record(node, ENTITY_FIELDS, "an entity", pos)
         if record is None:
             complete = False
@@ -242,7 +246,7 @@ def _validate(checker: _Checker, tree: Node | None, sources_dir: str | os.PathLi
         if date is not None and kind is not None and kind != "event":
             checker.report(record.value_pos["date"], f"only events have a 'date'; put the date of a {kind}'s fact on its claim")
         aliases = []
-        for alias, alias_pos in checker.items(record, "aliases", "entity"):
+        for alias, alias_pos in checker.items(record, "aliases", "entity").items_with_pos():
             if not isinstance(alias, str) or not alias.strip():
                 checker.report(alias_pos, "an alias must be non-empty text")
             else:
@@ -251,7 +255,7 @@ def _validate(checker: _Checker, tree: Node | None, sources_dir: str | os.PathLi
         claim_items = checker.items(record, "claims", "entity")
         if kind == "figure" and not claim_items:
             checker.report(record.pos, "a figure needs at least one claim carrying its value")
-        for claim_node, claim_pos in claim_items:
+        for claim_node, claim_pos in claim_items.items_with_pos():
             claim = _claim(checker, claim_node, claim_pos, entity_id or "", sources, source_texts, references)
             if claim is None:
                 complete = False
@@ -305,7 +309,7 @@ def _claim(checker: _Checker, node: Node, pos: tuple[int, int], subject: str, so
     items = checker.items(record, "citations", "claim")
     if "citations" in record and not items and isinstance(record["citations"], Sequence):
         checker.report(record.value_pos["citations"], "a claim needs at least one citation")
-    for cite_node, cite_pos in items:
+    for cite_node, cite_pos in items.items_with_pos():
         cite = checker.record(cite_node, CITATION_FIELDS, "a citation", cite_pos)
         if cite is None:
             continue

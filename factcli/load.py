@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 10  # the schema needs 7 levels of collections
 MAX_SCALAR_CHARS = 100_000
+# Each list or mapping costs ~200 bytes in memory; real fact files spend 60-100 characters on
+# one (facts.yaml: 104), a crafted "[{},{},...]" 3. One per 8 characters bounds the tree at
+# ~25x the file's size instead of ~100x; checked as the file is read, so a crafted file fails
+# after its first thousand or so.
+BYTES_PER_COLLECTION = 8
+_MIN_COLLECTIONS = 1000
 MAX_PROBLEMS = 1000  # past this many, a file is garbage: stop collecting (bounds time and memory)
 _READ_CHUNK = 1 << 20
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -125,6 +131,12 @@ class Sequence(list):  # type: ignore[type-arg]
     def item_pos(self) -> list[tuple[int, int]]:
         return [_unpack(packed) for packed in self._at[1:]]
 
+    def items_with_pos(self) -> Iterator[tuple[Node, tuple[int, int]]]:
+        """Each item with its position, one at a time (a list of millions would cost ~100 B an item)."""
+        at = self._at
+        for index, item in enumerate(self):
+            yield item, _unpack(at[index + 1])
+
 
 Node = Union[Mapping, Sequence, str]
 
@@ -216,6 +228,7 @@ def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
     pending_key: list[Any] = []  # None (expecting a key), the key, or _DUPLICATE
     root: Node | None = None
     documents = 0
+    collections = 0  # lists and mappings so far: at most one per BYTES_PER_COLLECTION characters read
 
     def fail(mark: Any, message: str) -> FactBaseError:
         return FactBaseError([Problem(name, mark.line + 1, mark.column + 1, message)])
@@ -279,6 +292,10 @@ def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
                 _refuse_anchor_or_tag(event, fail)
                 if len(stack) >= MAX_DEPTH:
                     raise fail(mark, f"nested deeper than {MAX_DEPTH} levels")
+                collections += 1
+                if collections > _MIN_COLLECTIONS + mark.index // BYTES_PER_COLLECTION:
+                    raise fail(mark, f"more lists and mappings than a fact file this size holds "
+                                     f"(at most one per {BYTES_PER_COLLECTION} characters)")
                 pos = (mark.line + 1, mark.column + 1)
                 node: Node = Mapping(pos) if kind is mapping_start else Sequence(pos)
                 attach(node, pos, mark)

@@ -133,3 +133,17 @@ def test_library_import_does_not_pull_in_the_cli() -> None:
     code = "import sys, factcli; factcli.load(); print(sorted(m for m in ('typer', 'rich', 'factcli.cli') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_compact_flow_style_file_is_not_mistaken_for_a_flood(tmp_path: Path) -> None:
+    """The lists-and-mappings-per-character limit leaves room for real files written tersely."""
+    entities = "".join(
+        f"  - {{id: e{i}, kind: person, name: P{i}, summary: S, claims: [{{text: T, citations: [{{source: s1, quote: the first program}}]}}]}}\n"
+        for i in range(3000)
+    )
+    text = MINIMAL + entities
+    facts = load(write_facts(tmp_path, text))
+    assert len(facts.entities) == 3001
+    flood = MINIMAL.replace("entities:", "entities: [" + "{}," * 5000 + "{}]\nx:")
+    with pytest.raises(FactBaseError, match="more lists and mappings"):
+        load(write_facts(tmp_path, flood, "flood.yaml"))

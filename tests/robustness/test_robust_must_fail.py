@@ -176,6 +176,8 @@ bad("res-billion-laughs", _LAUGHS.encode(), (1, 4), "anchors (&a) are not allowe
 bad("res-recursive-alias", b"sources: &s [*s]\nentities: []\n", (1, 10), "anchors (&s) are not allowed")
 bad("res-alias-without-anchor", b"sources: *s\nentities: []\n", (1, 10), "aliases (*name) are not allowed")
 bad("res-deep-flow-nesting-30000", b"sources: " + b"[" * 30_000 + b"\n", (1, 19), "nested deeper than 10 levels")
+bad("res-empty-mapping-flood", b"sources: [" + b"{}," * 3_000_000 + b"{}]\nentities: []\n", "any",
+    "more lists and mappings than a fact file this size holds")  # ~1 GB of tree before the limit
 bad("res-deep-block-nesting", ("sources:\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(1, 12)) + "  " * 12 + "x\n").encode(),
     (11, 21), "nested deeper than 10 levels")
 text_case("res-10-mb-scalar", "    summary: A test person.", "    summary: " + "x" * 10_000_000, "x" * 20,
