@@ -491,9 +491,9 @@ def timeline(
     from .query import _bound
 
     query = _check_query(query) if query is not None else None  # bad arguments fail before any work
-    for option, value in (("--from", start), ("--to", end)):
-        if value:
-            _bound(value, option)
+    bounds = {option: _bound(value, option) for option, value in (("--from", start), ("--to", end)) if value}
+    if len(bounds) == 2 and bounds["--to"].latest() < bounds["--from"].earliest():
+        raise UsageError(f"--from {start} is after --to {end}")
     catalog = _catalog(settings)
     entries = catalog.timeline(start, end, query)
     _renderer(settings).timeline(catalog, entries)
