@@ -29,15 +29,23 @@ folded once (an LRU cache). ``rank`` scores the query's words against all the di
 words of its pool in one rapidfuzz call per query word and the typo reading against all
 the pool's labels in one call; the exact forms are built, and the exact and prefix readings
 tried, only for entities with a word that the query's first word equals or begins.
+
+Importing rapidfuzz costs ~5 ms, more than scoring a small fact base takes, so the first
+few thousand comparisons of a process (``who`` on the shipped fact base, ~60 people and
+organizations) use ``_python_ratio``, an exact pure-Python ``fuzz.ratio`` (the same Indel
+similarity, its longest common subsequence computed bit-parallel, and the same float
+arithmetic: tests/test_matching.py checks it against rapidfuzz); past ``_PYTHON_WORK``
+characters, or once anything else has imported rapidfuzz, rapidfuzz does the scoring.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .model import _Frozen
 from .normalize import LIGHT_WORDS, fold, initials, name_variants
 
 DEFAULT_MIN_SCORE = 75.0  # below this a query matches nothing (exit 1, "did you mean")
@@ -54,27 +62,116 @@ SUGGEST_MIN_SCORE = 40.0  # nearest names worth offering as "did you mean"
 _NAMES_CACHE_SIZE = 1 << 14  # entities whose folded names are kept between queries (~1 kB each)
 _FORMS_CACHE_SIZE = 1 << 14
 _QUERY_CACHE_SIZE = 64
+_PYTHON_WORK = 50_000  # characters compared in pure Python (~2 ms) before importing rapidfuzz pays
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One entity a query may mean, with the score and the name or alias that matched."""
-
-    ordinal: int
-    score: float
-    matched: str
+_python_work = 0  # characters compared by the pure-Python scorer so far in this process
+_rapidfuzz: Any = None  # (fuzz.ratio, process.extract) once imported
 
 
-@dataclass(frozen=True, slots=True)
-class Names:
+def _python_lcs_masks(text: str) -> tuple[dict[str, int], int]:
+    """Per character of ``text``, the bit mask of its positions; and the mask of all of them."""
+    masks: dict[str, int] = {}
+    bit = 1
+    for char in text:
+        masks[char] = masks.get(char, 0) | bit
+        bit <<= 1
+    return masks, bit - 1
+
+
+def _python_extract(query: str, choices: list[str], score_cutoff: float) -> list[tuple[str, float, int]]:
+    """``process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=..., limit=None)`` in Python.
+
+    ``fuzz.ratio`` is the normalized Indel similarity ``1 - (len1 + len2 - 2 * lcs) / (len1 + len2)``,
+    times 100; the longest common subsequence is counted bit-parallel (Allison-Dix/Hyyrö:
+    the zero bits left in ``v``). Results best first, equal scores in the order of
+    ``choices``, as rapidfuzz sorts them.
+    """
+    masks, full = _python_lcs_masks(query)
+    get = masks.get
+    length = len(query)
+    cutoff = score_cutoff / 100
+    found = []
+    for index, choice in enumerate(choices):
+        maximum = length + len(choice)
+        if maximum:
+            v = full
+            for char in choice:
+                mask = get(char)
+                if mask:
+                    u = v & mask
+                    v = (v + u) | (v - u)
+            similarity = 1.0 - (maximum - 2 * (length - (v & full).bit_count())) / maximum
+        else:
+            similarity = 1.0
+        if similarity >= cutoff:
+            found.append((choice, similarity * 100, index))
+    found.sort(key=lambda hit: -hit[1])  # stable: ties keep the order of choices
+    return found
+
+
+def _scorer(work: int) -> Any:
+    """rapidfuzz's (ratio, extract), or None while the pure-Python scorer is cheaper than importing it."""
+    global _python_work, _rapidfuzz
+    if _rapidfuzz is None:
+        if "rapidfuzz" not in sys.modules and _python_work + work <= _PYTHON_WORK:
+            _python_work += work
+            return None
+        from rapidfuzz.fuzz import ratio
+        from rapidfuzz.process import extract
+
+        _rapidfuzz = (ratio, extract)
+    return _rapidfuzz
+
+
+def _extract(query: str, choices: list[str], score_cutoff: float) -> list[tuple[str, float, int]]:
+    """``(choice, fuzz.ratio, index)`` for the choices scoring at least ``score_cutoff``, best first."""
+    rapid = _scorer(sum(map(len, choices)) + 4 * len(choices))
+    if rapid is None:
+        return _python_extract(query, choices, score_cutoff)
+    rapid_ratio, rapid_extract = rapid
+    return rapid_extract(query, choices, scorer=rapid_ratio, score_cutoff=score_cutoff, limit=None)  # type: ignore[no-any-return]
+
+
+def ratio(first: str, second: str) -> float:
+    """``rapidfuzz.fuzz.ratio(first, second)``."""
+    rapid = _scorer(len(second) + 4)
+    if rapid is None:
+        return _python_extract(first, [second], 0.0)[0][1]
+    return rapid[0](first, second)  # type: ignore[no-any-return]
+
+
+class Candidate(_Frozen):
+    """One entity a query may mean, with the score and the name or alias that matched.
+
+    (Frozen like the model's classes, and for the same reason not a dataclass: start-up.)"""
+
+    __slots__ = ("ordinal", "score", "matched")  # noqa: RUF023  # field order
+    _fields = __slots__
+
+    def __init__(self, ordinal: int, score: float, matched: str) -> None:
+        _set(self, "ordinal", ordinal)
+        _set(self, "score", score)
+        _set(self, "matched", matched)
+
+
+class Names(_Frozen):
     """An entity's name and aliases, folded for scoring (one entry per label)."""
 
-    kind: str
-    labels: tuple[str, ...]  # as written, for ``Candidate.matched``
-    fulls: tuple[str, ...]  # each label folded
-    words: tuple[tuple[str, ...], ...]  # the words of each folded label
-    all_words: frozenset[str]
-    heads: frozenset[str]  # every word an exact form can begin with: the words and any initials
+    __slots__ = ("kind", "labels", "fulls", "words", "all_words", "heads")  # noqa: RUF023  # field order
+    _fields = __slots__
+
+    def __init__(self, kind: str, labels: tuple[str, ...], fulls: tuple[str, ...], words: tuple[tuple[str, ...], ...],
+                 all_words: frozenset[str], heads: frozenset[str]) -> None:
+        _set(self, "kind", kind)
+        _set(self, "labels", labels)  # as written, for ``Candidate.matched``
+        _set(self, "fulls", fulls)  # each label folded
+        _set(self, "words", words)  # the words of each folded label
+        _set(self, "all_words", all_words)
+        _set(self, "heads", heads)  # every word an exact form can begin with: the words and any initials
+
+
+_set = object.__setattr__
 
 
 @lru_cache(maxsize=_NAMES_CACHE_SIZE)
@@ -101,15 +198,10 @@ class Query:
     """A folded query, prepared: its words, which of them count and how much, and per word
     a memo of its scores against every label word met so far."""
 
-    __slots__ = ("_extract", "counted", "exact_keys", "heads", "prefix_key", "ratio", "text", "weight", "words")
+    __slots__ = ("counted", "exact_keys", "heads", "prefix_key", "text", "weight", "words")
 
     def __init__(self, text: str) -> None:
-        from rapidfuzz.fuzz import ratio
-        from rapidfuzz.process import extract
-
         self.text = text
-        self.ratio = ratio
-        self._extract = extract
         words = text.split()
         core = [w for w in words if w not in LIGHT_WORDS]
         keys = [f"\0{text}\0"]
@@ -135,7 +227,7 @@ class Query:
             if not new:
                 continue
             memo.update(dict.fromkeys(new, 0.0))
-            for other, score, _ in self._extract(word, new, scorer=self.ratio, score_cutoff=TOKEN_CUTOFF, limit=None):
+            for other, score, _ in _extract(word, new, TOKEN_CUTOFF):
                 memo[other] = score
             if len(word) >= MIN_PREFIX_CHARS:
                 for other in new:
@@ -205,7 +297,7 @@ def score_label(query: str, label: str, kind: str) -> float:
     prepared = prepare_query(query)
     names = prepare_names(kind, (label,))
     prepared.learn(names.heads)
-    return _best(prepared, names, prepared.ratio(query, names.fulls[0]), 0, forms=prepared.may_begin(names))[0]
+    return _best(prepared, names, ratio(query, names.fulls[0]), 0, forms=prepared.may_begin(names))[0]
 
 
 def labels_of(name: str, aliases: Iterable[str]) -> list[str]:
@@ -239,7 +331,7 @@ def rank(
     fulls = [full for names in everything for full in names.fulls]
     offsets = [0, *accumulate([len(names.fulls) for names in everything])]
     typo: dict[int, tuple[float, int]] = {}
-    for _, score, index in prepared._extract(prepared.text, fulls, scorer=prepared.ratio, score_cutoff=min_score, limit=None):
+    for _, score, index in _extract(prepared.text, fulls, min_score):
         position = bisect_right(offsets, index) - 1
         if position not in typo:
             typo[position] = (score, index - offsets[position])

@@ -3,14 +3,19 @@
 An ``Entity`` (person, organization, place, event or figure) holds ``Claim``s; every claim
 carries one or more ``Citation``s, each a verbatim quote from a ``Source``. Nothing here
 reads files or prints: see ``load`` and ``check``.
+
+The classes are written out as plain ``__slots__`` classes with what
+``@dataclass(frozen=True, slots=True)`` gave them (keyword or positional ``__init__``,
+``__eq__`` and ``__hash__`` over the fields, ``__repr__``, assignment refused with
+``dataclasses.FrozenInstanceError``): dataclasses generate and ``exec`` their methods at
+every import, ~0.5 ms a class on every start-up.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from operator import attrgetter
+from typing import Any, Iterator, Literal
 
 EntityKind = Literal["person", "organization", "place", "event", "figure"]
 ENTITY_KINDS: tuple[str, ...] = ("person", "organization", "place", "event", "figure")
@@ -24,17 +29,68 @@ RELATIONS: tuple[str, ...] = (
 QUALIFIERS: tuple[str, ...] = ("about", "some", "more than", "at least", "up to", "dozens")
 
 _POINT = re.compile(r"(?P<decade>\d{3}0)s|(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_set = object.__setattr__
 
 
-@dataclass(frozen=True, slots=True)
-class PartialDate:
+def _days_in_month(year: int, month: int) -> int:
+    """``calendar.monthrange(year, month)[1]`` (proleptic Gregorian), without importing calendar."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"bad month number {month}; must be 1-12")  # what calendar raises (IllegalMonthError)
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month]
+
+
+class _Frozen:
+    """Equality, hashing, repr and immutability over ``_fields``, as a frozen dataclass has them."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    _values: Any = None  # attrgetter(*_fields), called as self._values(self): the tuple a dataclass compares and hashes
+
+    def __init_subclass__(cls) -> None:
+        cls._values = staticmethod(attrgetter(*cls._fields))
+        cls.__match_args__ = cls._fields
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values(self) == other._values(other)  # type: ignore[attr-defined, no-any-return]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values(self))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self._fields)})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle, which would otherwise assign the slots
+        return (type(self), self._values(self))
+
+
+class PartialDate(_Frozen):
     """A date known to a year, month or day, or only to a decade ("1960s")."""
 
-    year: int
-    month: int | None = None
-    day: int | None = None
-    decade: bool = False
-    approximate: bool = False
+    __slots__ = ("year", "month", "day", "decade", "approximate")  # noqa: RUF023  # field order
+    _fields = __slots__
+
+    def __init__(self, year: int, month: int | None = None, day: int | None = None, decade: bool = False,
+                 approximate: bool = False) -> None:
+        _set(self, "year", year)
+        _set(self, "month", month)
+        _set(self, "day", day)
+        _set(self, "decade", decade)
+        _set(self, "approximate", approximate)
 
     @property
     def precision(self) -> str:
@@ -50,7 +106,7 @@ class PartialDate:
         """The last day this date may mean, as an ISO string."""
         year = self.year + 9 if self.decade else self.year
         month = self.month or 12
-        day = self.day or calendar.monthrange(year, month)[1]
+        day = self.day or _days_in_month(year, month)
         return f"{year:04d}-{month:02d}-{day:02d}"
 
     def __str__(self) -> str:
@@ -86,7 +142,7 @@ class PartialDate:
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"{text!r} is an impossible date: there is no month {month}")
         if day is not None and month is not None:
-            last = calendar.monthrange(year, month)[1]
+            last = _days_in_month(year, month)
             if not 1 <= day <= last:
                 raise ValueError(f"{text!r} is an impossible date: {year}-{month:02d} has {last} days")
         if year == 0:
@@ -94,12 +150,15 @@ class PartialDate:
         return cls(year, month, day, approximate=approximate)
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(_Frozen):
     """A point in time (``end is None``) or a span from ``start`` to ``end``."""
 
-    start: PartialDate
-    end: PartialDate | None = None
+    __slots__ = ("start", "end")  # noqa: RUF023  # field order
+    _fields = __slots__
+
+    def __init__(self, start: PartialDate, end: PartialDate | None = None) -> None:
+        _set(self, "start", start)
+        _set(self, "end", end)
 
     @property
     def precision(self) -> str:
@@ -130,68 +189,101 @@ class Period:
         return cls(start, end)
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(_Frozen):
     """Where a claim comes from: a source id and a short verbatim quote from it."""
 
-    source: str
-    quote: str
+    __slots__ = ("source", "quote")  # noqa: RUF023  # field order
+    _fields = __slots__
+
+    def __init__(self, source: str, quote: str) -> None:
+        _set(self, "source", source)
+        _set(self, "quote", quote)
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(_Frozen):
     """One statement about an entity, in the project's own words, with its citations."""
 
-    text: str
-    citations: tuple[Citation, ...]
-    relation: str | None = None
-    related: str | None = None
-    date: Period | None = None
-    as_of: Period | None = None
-    value: int | float | None = None
-    unit: str | None = None
-    qualifier: str | None = None
-    attributed_to: str | None = None  # an entity id: who says so
-    attribution: str | None = None  # free text for an unnamed speaker
-    subject: str = ""  # id of the entity the claim belongs to
+    __slots__ = ("text", "citations", "relation", "related", "date", "as_of", "value", "unit",  # noqa: RUF023
+                 "qualifier", "attributed_to", "attribution", "subject")
+    _fields = __slots__
+
+    def __init__(self, text: str, citations: tuple[Citation, ...], relation: str | None = None,
+                 related: str | None = None, date: Period | None = None, as_of: Period | None = None,
+                 value: int | float | None = None, unit: str | None = None, qualifier: str | None = None,
+                 attributed_to: str | None = None, attribution: str | None = None, subject: str = "") -> None:
+        _set(self, "text", text)
+        _set(self, "citations", citations)
+        _set(self, "relation", relation)
+        _set(self, "related", related)
+        _set(self, "date", date)
+        _set(self, "as_of", as_of)
+        _set(self, "value", value)
+        _set(self, "unit", unit)
+        _set(self, "qualifier", qualifier)
+        _set(self, "attributed_to", attributed_to)  # an entity id: who says so
+        _set(self, "attribution", attribution)  # free text for an unnamed speaker
+        _set(self, "subject", subject)  # id of the entity the claim belongs to
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
+class Entity(_Frozen):
     """A person, organization, place, event or figure with its claims."""
 
-    id: str
-    kind: str
-    name: str
-    summary: str
-    aliases: tuple[str, ...] = ()
-    date: Period | None = None
-    claims: tuple[Claim, ...] = ()
+    __slots__ = ("id", "kind", "name", "summary", "aliases", "date", "claims")  # noqa: RUF023  # field order
+    _fields = __slots__
+
+    def __init__(self, id: str, kind: str, name: str, summary: str, aliases: tuple[str, ...] = (),  # noqa: A002
+                 date: Period | None = None, claims: tuple[Claim, ...] = ()) -> None:
+        _set(self, "id", id)
+        _set(self, "kind", kind)
+        _set(self, "name", name)
+        _set(self, "summary", summary)
+        _set(self, "aliases", aliases)
+        _set(self, "date", date)
+        _set(self, "claims", claims)
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(_Frozen):
     """One article the fact base cites."""
 
-    id: str
-    title: str
-    published: Period
-    file: str
-    author: str | None = None
-    publisher: str | None = None
-    published_note: str | None = None
-    url: str | None = None
+    __slots__ = ("id", "title", "published", "file", "author", "publisher", "published_note", "url")  # noqa: RUF023
+    _fields = __slots__
+
+    def __init__(self, id: str, title: str, published: Period, file: str, author: str | None = None,  # noqa: A002
+                 publisher: str | None = None, published_note: str | None = None, url: str | None = None) -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "published", published)
+        _set(self, "file", file)
+        _set(self, "author", author)
+        _set(self, "publisher", publisher)
+        _set(self, "published_note", published_note)
+        _set(self, "url", url)
 
 
-@dataclass(slots=True)
 class FactBase:
-    """A validated fact base: sources and entities by id, in file order."""
+    """A validated fact base: sources and entities by id, in file order (mutable, compared by value)."""
 
-    sources: dict[str, Source]
-    entities: dict[str, Entity]
-    path: str = ""
-    digest: str = ""  # sha256 of the file's bytes; the cache key
-    _cited: dict[str, int] | None = field(default=None, repr=False)
+    __slots__ = ("sources", "entities", "path", "digest", "_cited")  # noqa: RUF023  # field order
+    __hash__ = None  # type: ignore[assignment]
+    __match_args__ = ("sources", "entities", "path", "digest", "_cited")
+
+    def __init__(self, sources: dict[str, Source], entities: dict[str, Entity], path: str = "",
+                 digest: str = "", _cited: dict[str, int] | None = None) -> None:
+        self.sources = sources
+        self.entities = entities
+        self.path = path
+        self.digest = digest  # sha256 of the file's bytes; the cache key
+        self._cited = _cited
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return ((self.sources, self.entities, self.path, self.digest, self._cited)
+                    == (other.sources, other.entities, other.path, other.digest, other._cited))  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __repr__(self) -> str:  # _cited is left out, as field(repr=False) left it
+        return (f"{type(self).__qualname__}(sources={self.sources!r}, entities={self.entities!r}, "
+                f"path={self.path!r}, digest={self.digest!r})")
 
     def claims(self) -> Iterator[Claim]:
         for entity in self.entities.values():

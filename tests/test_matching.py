@@ -348,6 +348,68 @@ def test_rank_is_fast_enough_on_a_shortlist():
     assert per_query < 0.02, f"{per_query * 1000:.1f} ms per query"
 
 
+# -- the pure-Python scorer (used instead of importing rapidfuzz on a small fact base) ------------
+def _random_strings(seed: int, count: int, alphabet: str, longest: int) -> list[str]:
+    import random
+
+    chooser = random.Random(seed)
+    return ["".join(chooser.choice(alphabet[: chooser.randint(1, len(alphabet))]) for _ in range(chooser.randint(0, longest)))
+            for _ in range(count)]
+
+
+def test_python_extract_equals_rapidfuzz_extract(facts):
+    """Same scores (to the last bit), same cut-off, same order (equal scores in the order of the choices)."""
+    from rapidfuzz import process
+
+    from factcli.match import _python_extract
+
+    labels = sorted({fold(label) for e in facts.entities.values() for label in (e.name, *e.aliases)})
+    words = sorted({word for label in labels for word in label.split()})
+    cases = [(query, choices) for query in ["jenkins", "soga hitomi", "kim jong un", "abe", "x", "zzqxv", ""]
+             for choices in (labels, words)]
+    small = _random_strings(1, 3000, "abcde ", 12)
+    cases += [(small[n], small[n + 1 : n + 1 + n % 40]) for n in range(0, 2000, 2)]
+    wide = _random_strings(2, 200, "abcdefghij ", 200)  # past 64 characters: rapidfuzz's multi-word path
+    cases += [(wide[n], wide[n + 1 : n + 6]) for n in range(0, 190, 3)]
+    odd = _random_strings(3, 400, "a\u00e9\u6f22\U0001d11e b", 10)  # code points outside the BMP
+    cases += [(odd[n], odd[n + 1 : n + 9]) for n in range(0, 380, 2)]
+    for query, choices in cases:
+        for cutoff in (0.0, 40.0, 50.0, 70.0, DEFAULT_MIN_SCORE, 80.0, 100.0, 100 / 3):
+            want = [tuple(hit) for hit in process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)]
+            assert _python_extract(query, choices, cutoff) == want, (query, choices, cutoff)
+
+
+def test_python_ratio_equals_rapidfuzz_at_every_boundary():
+    """Every (length, length, common subsequence) up to 40 characters, at the cut-offs factcli uses."""
+    from factcli.match import _python_extract
+
+    for first in range(41):
+        for second in range(41):
+            for common in range(min(first, second) + 1):
+                a, b = "a" * common + "b" * (first - common), "a" * common + "c" * (second - common)
+                for cutoff in (0.0, 40.0, 50.0, 70.0, DEFAULT_MIN_SCORE):
+                    want = fuzz.ratio(a, b, score_cutoff=cutoff)
+                    got = _python_extract(a, [b], cutoff)
+                    assert (got[0][1] if got else 0.0) == want, (first, second, common, cutoff)
+
+
+def test_rank_is_the_same_with_either_scorer(facts, queries, monkeypatch):
+    """The labelled queries and the misses rank identically with rapidfuzz and with the Python scorer."""
+    from factcli import match
+
+    pool = [(n, e.kind, [e.name, *e.aliases]) for n, e in enumerate(facts.entities.values())]
+    texts = [q for q, _, _ in queries] + NOT_IN_FACT_BASE
+    results = {}
+    for scorer in ("rapidfuzz", "python"):
+        if scorer == "python":
+            monkeypatch.setattr(match, "_scorer", lambda work: None)
+        match.prepare_query.cache_clear()  # the memos hold scores from the other scorer
+        results[scorer] = [(rank(q, pool), rank(q, pool, 0.0), score_label(fold(q), "Charles Robert Jenkins", "person"))
+                           for q in texts]
+    match.prepare_query.cache_clear()
+    assert results["python"] == results["rapidfuzz"]
+
+
 # -- normalization --------------------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "folded"), [
     ("Kōichirō", "koichiro"),
