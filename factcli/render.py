@@ -66,24 +66,44 @@ def is_terminal(stream: IO[str]) -> bool:
 
 # -- JSON shapes (the contract documented in the README) -----------------------------------
 def claim_json(claim: Claim, catalog: Catalog) -> dict[str, Any]:
-    data: dict[str, Any] = {"text": claim.text, "subject": claim.subject}
-    for key, period in (("date", claim.date), ("as_of", claim.as_of)):
-        data[key] = str(period) if period else None
-        if key == "date":
-            data["date_precision"] = period.precision if period else None
-            data["date_start"] = period.earliest() if period else None
-            data["date_end"] = period.latest() if period else None
-            data["date_approximate"] = period.approximate if period else None
+    date, as_of = claim.date, claim.as_of
+    if date is None:
+        data: dict[str, Any] = {"text": claim.text, "subject": claim.subject, "date": None, "date_precision": None,
+                                "date_start": None, "date_end": None, "date_approximate": None}
+    else:
+        text, precision, start, end, approximate = _period_json(date)
+        data = {"text": claim.text, "subject": claim.subject, "date": text, "date_precision": precision,
+                "date_start": start, "date_end": end, "date_approximate": approximate}
+    data["as_of"] = None if as_of is None else _period_json(as_of)[0]
     if claim.value is not None or claim.qualifier:
-        data.update(value=claim.value, unit=claim.unit, qualifier=claim.qualifier)
+        data["value"] = claim.value
+        data["unit"] = claim.unit
+        data["qualifier"] = claim.qualifier
+    related, attributed_to = claim.related, claim.attributed_to
     data["relation"] = claim.relation
-    data["related"] = claim.related
-    data["related_name"] = catalog.name_of(claim.related)
-    data["attributed_to"] = claim.attributed_to
-    data["attributed_to_name"] = catalog.name_of(claim.attributed_to)
+    data["related"] = related
+    data["related_name"] = None if related is None else catalog.name_of(related)
+    data["attributed_to"] = attributed_to
+    data["attributed_to_name"] = None if attributed_to is None else catalog.name_of(attributed_to)
     data["attribution"] = claim.attribution
     data["citations"] = [{"source": c.source, "quote": c.quote} for c in claim.citations]
     return data
+
+
+_PERIODS: dict[int, tuple[Any, tuple[str, str, str, str, bool]]] = {}  # id -> (period, its JSON fields)
+
+
+def _period_json(period: Any) -> tuple[str, str, str, str, bool]:
+    """A period's text, precision, first and last day and approximateness (remembered: the cache shares
+    one Period among the claims with the same date, so a batch meets the same few again and again)."""
+    known = _PERIODS.get(id(period))
+    if known is not None and known[0] is period:
+        return known[1]
+    fields = (str(period), period.precision, period.earliest(), period.latest(), period.approximate)
+    if len(_PERIODS) >= 1 << 16:
+        _PERIODS.clear()
+    _PERIODS[id(period)] = (period, fields)  # the period is kept alive, so its id is not reused
+    return fields
 
 
 def entity_json(entity: Entity, catalog: Catalog, score: float | None, matched: str | None,
@@ -404,9 +424,25 @@ def _number(value: int | float | None) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,g}"
 
 
+_ENCODERS: dict[tuple[tuple[str, Any], ...], json.JSONEncoder] = {}
+
+
 def _dumps(data: Any, **options: Any) -> str:
-    """JSON with C1, DEL, bidi and zero-width characters escaped too (json escapes only C0)."""
-    return _UNSAFE.sub(_json_escape, json.dumps(data, **options))
+    """JSON with C1, DEL, bidi and zero-width characters escaped too (json escapes only C0).
+
+    ``json.dumps`` with the same options, its encoder kept (dumps builds one per call unless the
+    options are the defaults). json escapes every C0 character in strings and writes nothing
+    else below a space but an indent's newlines, so ASCII output can only need the escape for
+    DEL: output without it is returned as it is, without the regular expression's pass.
+    """
+    key = tuple(options.items())
+    encoder = _ENCODERS.get(key)
+    if encoder is None:
+        encoder = _ENCODERS[key] = json.JSONEncoder(**options)
+    text = encoder.encode(data)
+    if text.isascii() and "\x7f" not in text and isinstance(options.get("indent", 0), (int, type(None))):
+        return text
+    return _UNSAFE.sub(_json_escape, text)
 
 
 def _json_escape(match: re.Match[str]) -> str:
