@@ -28,7 +28,7 @@ RELATIONS: tuple[str, ...] = (
 
 QUALIFIERS: tuple[str, ...] = ("about", "some", "more than", "at least", "up to", "dozens")
 
-_POINT = re.compile(r"(?P<decade>\d{3}0)s|(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+_POINT = re.compile(r"(?P<decade>\d{3}0)s|(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?", re.ASCII)
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _set = object.__setattr__
 
@@ -135,6 +135,8 @@ class PartialDate(_Frozen):
                 " optionally ending in ~)"
             )
         if match["decade"]:
+            if int(match["decade"]) == 0:
+                raise ValueError(f"{text!r} is an impossible date: there is no year 0")
             return cls(int(match["decade"]), decade=True, approximate=approximate)
         year = int(match["year"])
         month = int(match["month"]) if match["month"] else None

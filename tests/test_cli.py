@@ -418,7 +418,7 @@ def test_who_dash_with_nothing_on_stdin_finds_nothing(cli):
     ("who",), ("who", "Jenkins", "--bogus"), ("frobnicate",), ("who", "Jenkins", "--format", "xml"),
     ("who", "Jenkins", "--limit", "0"), ("who", ""), ("who", "   "), ("who", "x" * 1001),
     ("who", "Jenkins", "--facts", "/nonexistent/facts.yaml"), ("timeline", "--to", "2024-02-30"),
-    ("timeline", "--from", "2020", "--to", "2010"),
+    ("timeline", "--from", "2020", "--to", "2010"), ("timeline", "--from", "0000s"), ("timeline", "--from", "١٩٧٨"),
 ])  # fmt: skip
 def test_usage_errors_exit_2(cli, args):
     result = cli(*args)
