@@ -384,6 +384,7 @@ def figure(
     Example:
       factcli figure "Japanese spouses"
       factcli figure repatriation
+      factcli figure 1,800
     """
     from .query import FIGURES
 

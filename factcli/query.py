@@ -205,6 +205,10 @@ class Catalog:
         if not folded:
             return Answer(query, [])
         index = self.index
+        if "figure" in kinds and not exhaustive:
+            by_value = self._figures_with_value(query, limit)
+            if by_value is not None:
+                return by_value
         if exhaustive or index.size < SHORTLIST_ALL_BELOW:
             ordinals: Iterable[int] = index.ordinals_of_kinds(kinds)
         else:
@@ -219,6 +223,17 @@ class Catalog:
             return Answer(query, self._matches(chosen[:max(limit, len(chosen))]), ambiguous=True)
         return Answer(query, self._matches(candidates[:limit]))
 
+    def _figures_with_value(self, query: str, limit: int) -> Answer | None:
+        """``figure 1,800``: the figures some source gives that number for; None if the query is no number."""
+        value = _number(query)
+        if value is None:
+            return None
+        found = [Match(entity, 100.0, query.strip()) for entity in map(self.entity_at, self.index.ordinals_of_kinds(("figure",)))
+                 if any(claim.value == value for claim in entity.claims)]
+        if not found:
+            return None  # a number that is also a name ("88 countries" is not a number)
+        return Answer(query, found[:max(limit, len(found))] if len(found) > 1 else found, ambiguous=len(found) > 1)
+
     def _matches(self, candidates: list[Candidate]) -> list[Match]:
         return [Match(self.entity_at(c.ordinal), c.score, c.matched) for c in candidates]
 
@@ -227,8 +242,13 @@ class Catalog:
         if entity is None:
             from .check import suggest
 
+            # the ids of what the words name ("show jenkins"), then the nearest spelling of an id
+            named = self.lookup(entity_id.replace("-", " "), ALL_KINDS, limit=3)
+            ids = [m.entity.id for m in named.matches[:3]]
             hint = suggest(entity_id, self._ids)
-            return Answer(entity_id, [], suggestions=[hint[len(" (did you mean '"):-3]] if hint else [])
+            if hint and hint[len(" (did you mean '"):-3] not in ids:
+                ids.append(hint[len(" (did you mean '"):-3])
+            return Answer(entity_id, [], suggestions=ids)
         return Answer(entity_id, [Match(entity, 100.0, entity.id)])
 
     def said(self, query: str, *, limit: int = 10, min_score: float = DEFAULT_MIN_SCORE) -> tuple[Answer, list[Claim]]:
@@ -343,6 +363,14 @@ class Catalog:
             "claims_per_decade": dict(sorted(decades.items())),
             "discrepancies": discrepancies,
         }
+
+
+def _number(text: str) -> int | float | None:
+    """``1,800`` -> 1800, ``2.5`` -> 2.5; None for anything that is not written as a number."""
+    plain = text.strip().replace(",", "")
+    if not plain or not plain.replace(".", "", 1).isdigit() or not plain.isascii():
+        return None
+    return float(plain) if "." in plain else int(plain)
 
 
 def _bound(text: str, option: str) -> PartialDate:

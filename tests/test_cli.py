@@ -491,3 +491,25 @@ def test_timeline_names_each_cited_source_once(cli, facts):
     for line in lines:
         last = line.rsplit(" | ", 1)[-1].split("; ")
         assert len(last) == len(set(last)), line
+
+
+def test_figure_finds_a_quantity_by_any_value_a_source_gives(cli, facts):
+    values: dict[float, set[str]] = {}
+    for entity in facts.entities.values():
+        if entity.kind == "figure":
+            for claim in entity.claims:
+                if claim.value is not None:
+                    values.setdefault(claim.value, set()).add(entity.id)
+    assert len(values) >= 5
+    for value, expected in values.items():
+        result = cli("figure", f"{value:,}", "-f", "json")
+        assert {m["id"] for m in as_json(result)} == expected, value
+        assert result.exit_code == (0 if len(expected) == 1 else 3)
+    assert cli("figure", "123456789").exit_code == 1  # a number no source gives
+
+
+def test_show_suggests_the_ids_of_what_the_words_name(cli):
+    jenkins = as_json(cli("who", "Jenkins", "-f", "json"))[0]["id"]
+    result = cli("show", "jenkins")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert f"'{jenkins}'" in result.stderr
