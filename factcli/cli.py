@@ -306,7 +306,10 @@ def _report_miss(answer: Any) -> None:
         hint = f"; did you mean {', '.join(repr(s) for s in answer.suggestions)}?" if answer.suggestions else ""
         _say(f"no match for {answer.query!r}{hint}")
     elif answer.ambiguous:
-        _say(f"{answer.query!r} is ambiguous: {len(answer.matches)} candidates; add more of the name")
+        from .query import _number
+
+        more = "name the quantity instead" if _number(answer.query) is not None else "add more of the name"
+        _say(f"{answer.query!r} is ambiguous: {len(answer.matches)} candidates; {more}")
 
 
 def _status(answers: list[Any]) -> int:

@@ -505,6 +505,7 @@ def test_figure_finds_a_quantity_by_any_value_a_source_gives(cli, facts):
         result = cli("figure", f"{value:,}", "-f", "json")
         assert {m["id"] for m in as_json(result)} == expected, value
         assert result.exit_code == (0 if len(expected) == 1 else 3)
+        assert ("name the quantity" in result.stderr) == (len(expected) > 1)
     assert cli("figure", "123456789").exit_code == 1  # a number no source gives
 
 
