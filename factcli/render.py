@@ -19,6 +19,7 @@ from .model import Claim, Entity, Source
 from .query import Answer, Catalog, SearchHit, TimelineEntry
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+_NUMERIC_COLUMNS = frozenset({"count", "score", "claims"})  # right-aligned in a Rich table
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
     "\U000e0000-\U000e007f]"  # Unicode tag characters: invisible ASCII look-alikes
@@ -379,7 +380,7 @@ class Renderer:
 
         table = Table(title=title, box=box.SIMPLE_HEAD if self.color else box.ASCII, show_lines=False, highlight=False)
         for column in columns:
-            table.add_column(column, overflow="fold")
+            table.add_column(column, overflow="fold", justify="right" if column in _NUMERIC_COLUMNS else "left")
         return table
 
     def _texts(self, *cells: str) -> list[Any]:
