@@ -251,8 +251,12 @@ def write(facts: FactBase, index: NameIndex, path: Path) -> None:
             out.write(b"\0" * padding)
             position += padding
             start = position
-            for entity in facts.entities.values():
-                record = marshal.dumps(entity_record(entity))
+            from .check import Entities  # a cold load's entities, kept as these records already
+
+            entities = facts.entities
+            records = (entities.records() if isinstance(entities, Entities)
+                       else (marshal.dumps(entity_record(e)) for e in entities.values()))
+            for record in records:
                 out.write(record)
                 position += len(record)
                 offsets.append(position - start)

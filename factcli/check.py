@@ -7,10 +7,14 @@ is about, and only builds a FactBase when there are none.
 from __future__ import annotations
 
 import difflib
+import marshal
 import os
 import re
+import zlib
+from collections import abc
 from pathlib import Path
-from typing import Any, Callable
+from sys import intern
+from typing import Any, Callable, Iterator
 
 from .errors import Problem
 from .load import Mapping, Node, Sequence
@@ -43,6 +47,7 @@ CLAIM_FIELDS = {"text": True, "citations": True, "relation": False, "related": F
                 "date": False, "as_of": False, "value": False, "unit": False, "qualifier": False,
                 "attributed_to": False, "attribution": False}  # fmt: skip
 CITATION_FIELDS = {"source": True, "quote": True}
+_QUOTED_KEYS = {"related": "'related'", "attributed_to": "'attributed_to'"}  # f"{key!r}", made once
 
 _TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
@@ -205,6 +210,54 @@ def _validate(checker: _Checker, tree: Node | None, sources_dir: str | os.PathLi
     if root is None:
         return None, checker.problems
 
+    sources, source_pos = _sources(checker, root)
+    source_texts = _read_sources(checker, sources, source_pos, sources_dir) if sources_dir is not None else None
+
+    entities: dict[str, Entity | bytes] = {}  # bytes: a streamed entity's cache record (see Entities)
+    entity_pos: dict[str, tuple[int, int]] = {}
+    references: list[tuple[str, tuple[int, int], str]] = []  # (entity id, where, field)
+    complete = True
+    streamed = False
+    for node, pos in checker.items(root, "entities", "the fact file").items_with_pos():
+        if node.__class__ is _Streamed:  # checked while parsing (EntityStream): replay what that found
+            if source_texts is not None:
+                raise ValueError("quotes are checked against the sources only on a tree parsed with stream=False")
+            for where, message in node.problems:
+                checker.report(where, message)
+            references.extend(node.references)
+            entity_id, id_pos, entity, whole = node.entity_id, node.id_pos, node.entity, node.whole
+            streamed = True
+        else:
+            record = checker.record(node, ENTITY_FIELDS, "an entity", pos)
+            if record is None:
+                complete = False
+                continue
+            entity_id, id_pos, entity, whole = _entity(checker, record, sources, source_texts, references)
+        if not whole:
+            complete = False
+        if entity_id is None:
+            complete = False
+            continue
+        if entity_id in entity_pos:
+            checker.report(id_pos, f"duplicate entity id {entity_id!r} (first at line {entity_pos[entity_id][0]})")
+            continue
+        entity_pos[entity_id] = id_pos
+        if entity is None:
+            complete = False
+            continue
+        entities[entity_id] = entity
+
+    for target, where, field_name in references:
+        if target not in entity_pos:
+            checker.report(where, f"{field_name} refers to unknown entity {target!r}{suggest(target, entity_pos)}")
+
+    if checker.problems or not complete:
+        return None, checker.problems
+    return FactBase(sources, Entities(entities) if streamed else entities), checker.problems  # type: ignore[arg-type]
+
+
+def _sources(checker: _Checker, root: Mapping) -> tuple[dict[str, Source], dict[str, tuple[int, int]]]:
+    """The file's sources by id (those without problems) and where each id was first given."""
     sources: dict[str, Source] = {}
     source_pos: dict[str, tuple[int, int]] = {}
     for node, pos in checker.items(root, "sources", "the fact file").items_with_pos():
@@ -226,60 +279,201 @@ def _validate(checker: _Checker, tree: Node | None, sources_dir: str | os.PathLi
         if published is not None and fields["title"] and fields["file"]:
             sources[source_id] = Source(source_id, fields["title"], published, fields["file"], fields["author"],
                                         fields["publisher"], fields["published_note"], url)
+    return sources, source_pos
 
-    source_texts = _read_sources(checker, sources, source_pos, sources_dir) if sources_dir is not None else None
 
-    entities: dict[str, Entity] = {}
-    entity_pos: dict[str, tuple[int, int]] = {}
-    references: list[tuple[str, tuple[int, int], str]] = []  # (entity id, where, field)
-    complete = True
-    for node, pos in checker.items(root, "entities", "the fact file").items_with_pos():
-        record = checker.record(node, ENTITY_FIELDS, "an entity", pos)
-        if record is None:
-            complete = False
-            continue
-        entity_id = checker.slug(record, "entity")
-        kind = checker.parsed(record, "kind", "entity", _choice(ENTITY_KINDS, "kind"))
-        entity_name = checker.text(record, "name", "entity")
-        summary = checker.text(record, "summary", "entity")
-        date = checker.parsed(record, "date", "entity", _date)
-        if date is not None and kind is not None and kind != "event":
-            checker.report(record.value_pos["date"], f"only events have a 'date'; put the date of a {kind}'s fact on its claim")
-        aliases = []
-        for alias, alias_pos in checker.items(record, "aliases", "entity").items_with_pos():
-            if not isinstance(alias, str) or not alias.strip():
-                checker.report(alias_pos, "an alias must be non-empty text")
-            else:
-                aliases.append(alias.strip())
-        claims = []
-        claim_items = checker.items(record, "claims", "entity")
-        if kind == "figure" and not claim_items:
-            checker.report(record.pos, "a figure needs at least one claim carrying its value")
-        for claim_node, claim_pos in claim_items.items_with_pos():
-            claim = _claim(checker, claim_node, claim_pos, entity_id or "", sources, source_texts, references)
-            if claim is None:
-                complete = False
-            else:
-                claims.append(claim)
-        if entity_id is None:
-            complete = False
-            continue
-        if entity_id in entity_pos:
-            checker.report(record.value_pos["id"], f"duplicate entity id {entity_id!r} (first at line {entity_pos[entity_id][0]})")
-            continue
-        entity_pos[entity_id] = record.value_pos["id"]
-        if kind is None or entity_name is None or summary is None:
-            complete = False
-            continue
-        entities[entity_id] = Entity(entity_id, kind, entity_name, summary, tuple(aliases), date, tuple(claims))
+def _entity(checker: _Checker, record: Mapping, sources: dict[str, Source], source_texts: dict[str, str] | None,
+            references: list[tuple[str, tuple[int, int], str]]) -> tuple[str | None, tuple[int, int] | None, Entity | None, bool]:
+    """Check one entity: (its id, where the id is, the Entity or None, whether every claim was whole)."""
+    entity_id = checker.slug(record, "entity")
+    kind = checker.parsed(record, "kind", "entity", _choice(ENTITY_KINDS, "kind"))
+    entity_name = checker.text(record, "name", "entity")
+    summary = checker.text(record, "summary", "entity")
+    date = checker.parsed(record, "date", "entity", _date)
+    if date is not None and kind is not None and kind != "event":
+        checker.report(record.value_pos["date"], f"only events have a 'date'; put the date of a {kind}'s fact on its claim")
+    aliases = []
+    for alias, alias_pos in checker.items(record, "aliases", "entity").items_with_pos():
+        if not isinstance(alias, str) or not alias.strip():
+            checker.report(alias_pos, "an alias must be non-empty text")
+        else:
+            aliases.append(alias.strip())
+    claims = []
+    whole = True
+    claim_items = checker.items(record, "claims", "entity")
+    if kind == "figure" and not claim_items:
+        checker.report(record.pos, "a figure needs at least one claim carrying its value")
+    for claim_node, claim_pos in claim_items.items_with_pos():
+        claim = _claim(checker, claim_node, claim_pos, entity_id or "", sources, source_texts, references)
+        if claim is None:
+            whole = False
+        else:
+            claims.append(claim)
+    if entity_id is None:
+        return None, None, None, whole
+    entity = None
+    if kind is not None and entity_name is not None and summary is not None:
+        entity = Entity(entity_id, kind, entity_name, summary, tuple(aliases), date, tuple(claims))
+    return entity_id, record.value_pos["id"], entity, whole
 
-    for target, where, field_name in references:
-        if target not in entity_pos:
-            checker.report(where, f"{field_name} refers to unknown entity {target!r}{suggest(target, entity_pos)}")
 
-    if checker.problems or not complete:
-        return None, checker.problems
-    return FactBase(sources, entities), checker.problems
+class _Streamed:
+    """What checking one entity gave while the file was parsed, kept in its tree node's place.
+
+    ``entity`` is the entity's compressed cache record (``_encode``), or None when the entity
+    had a problem or is incomplete (the file then yields no model anyway).
+    """
+
+    __slots__ = ("problems", "references", "entity_id", "id_pos", "entity", "whole")
+
+    def __init__(self, problems: Any, references: Any, entity_id: str | None, id_pos: tuple[int, int] | None,
+                 entity: bytes | None, whole: bool) -> None:
+        self.problems = problems  # (position, message) pairs, reported when validate replays them
+        self.references = references
+        self.entity_id = entity_id
+        self.id_pos = id_pos
+        self.entity = entity
+        self.whole = whole
+
+
+class EntityStream:
+    """Checks each entity as soon as ``parse_tree`` has read it, so the tree never holds them all.
+
+    The positioned tree costs ~8 kB an entity; this turns each entity's mapping into its
+    compressed cache record (see ``Entities``) and its problems, kept rather than reported, the
+    moment the mapping closes, and ``parse_tree`` puts the result (``_Streamed``) in the node's
+    place. ``validate`` replays the
+    problems in file order, so what is reported, in which order and where the 1,000-problem cap
+    falls are exactly as if the tree had been kept whole; the duplicate-id and unknown-entity
+    checks, which need every entity, stay in ``validate``. Entities can only be checked this way
+    once the file's sources are known: ``start`` returns None for a file that lists its entities
+    before its sources, which is then validated whole. After MAX_PROBLEMS kept problems (the
+    replay stops before any later entity) the rest of the tree is left as it is.
+    """
+
+    def __init__(self, checker: _Checker, sources: dict[str, Source]) -> None:
+        self.checker = checker
+        self.sources = sources
+        self.stopped = False
+
+    @classmethod
+    def start(cls, root: Mapping, name: str) -> EntityStream | None:
+        if "sources" not in root:  # entities first: sources unknown yet
+            return None
+        checker = _Checker(name)
+        try:
+            sources, _ = _sources(checker, root)
+        except _TooMany:
+            return None
+        checker.problems = []  # validate reports the sources' problems itself
+        return cls(checker, sources)
+
+    def entity(self, node: Mapping, pos: tuple[int, int]) -> _Streamed | None:
+        """The checked entity, or None (and no more) once the problems kept reach the cap."""
+        if self.stopped:
+            return None
+        checker = self.checker
+        before = len(checker.problems)
+        references: list[tuple[str, tuple[int, int], str]] = []
+        try:
+            checker.record(node, ENTITY_FIELDS, "an entity", pos)
+            entity_id, id_pos, entity, whole = _entity(checker, node, self.sources, None, references)
+            if entity_id is not None:
+                entity_id = intern(entity_id)  # the same string as the references to it
+        except _TooMany:
+            self.stopped = True
+            return None
+        problems = _NOTHING
+        record = None
+        if len(checker.problems) > before:
+            problems = tuple((None if p.line is None else (p.line, p.column), p.message) for p in checker.problems[before:])
+        elif entity is not None and whole:  # else never part of a model: the file has problems
+            record = _encode(entity)
+        return _Streamed(problems, references or _NOTHING, entity_id, id_pos, record, whole)
+
+
+_NOTHING: tuple[Any, ...] = ()
+
+
+def _record(entity: Entity) -> bytes:
+    from .cache import entity_record
+
+    return marshal.dumps(entity_record(entity))
+
+
+def _encode(entity: Entity) -> bytes:
+    """The entity's cache record, compressed (~600 B; zlib's fastest level: ~20 us an entity)."""
+    return zlib.compress(_record(entity), 1)
+
+
+def _decode(packed: bytes) -> Entity:
+    from .cache import entity_from_record
+
+    return entity_from_record(marshal.loads(zlib.decompress(packed)))
+
+
+class Entities(abc.Mapping):  # type: ignore[type-arg]
+    """A validated fact base's entities by id, in file order, each kept as its cache record.
+
+    The model of a 100,000-entity base is ~390 MB of objects; as the cache's marshal records
+    (``cache.entity_record``) it is ~96 MB, and ~59 MB compressed with zlib, which is how they
+    are kept. An entity is decoded when it is looked up (and then kept); iterating
+    ``values()`` or ``items()`` decodes each in turn without keeping it, so building the name
+    index never holds the whole model, and ``records()`` gives the cache writer the records
+    without building it at all. Compares equal to a dict of the same entities.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: dict[str, Entity | bytes]) -> None:
+        self._items = items
+
+    def __getitem__(self, key: str) -> Entity:
+        value = self._items[key]
+        if value.__class__ is bytes:
+            value = self._items[key] = _decode(value)  # type: ignore[arg-type]
+        return value  # type: ignore[return-value]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def values(self) -> _Values:  # type: ignore[override]
+        return _Values(self)
+
+    def items(self) -> _Items:  # type: ignore[override]
+        return _Items(self)
+
+    def records(self) -> Iterator[bytes]:
+        """Each entity's cache record (``marshal.dumps(cache.entity_record(entity))``), in file order."""
+        for value in self._items.values():
+            yield zlib.decompress(value) if value.__class__ is bytes else _record(value)  # type: ignore[misc, arg-type]
+
+    def _each(self) -> Iterator[Entity]:
+        for value in self._items.values():
+            yield _decode(value) if value.__class__ is bytes else value  # type: ignore[misc, arg-type]
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+class _Values(abc.ValuesView):  # type: ignore[type-arg]
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[Entity]:
+        return self._mapping._each()  # type: ignore[attr-defined, no-any-return]
+
+
+class _Items(abc.ItemsView):  # type: ignore[type-arg]
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[tuple[str, Entity]]:
+        return zip(self._mapping, self._mapping._each())  # type: ignore[attr-defined]
 
 
 def _claim(checker: _Checker, node: Node, pos: tuple[int, int], subject: str, sources: dict[str, Source],
@@ -296,7 +490,7 @@ def _claim(checker: _Checker, node: Node, pos: tuple[int, int], subject: str, so
     for key in ("related", "attributed_to"):
         target = checker.text(record, key, "claim")
         if target is not None:
-            references.append((target, record.value_pos[key], f"{key!r}"))
+            references.append((intern(target), record.value_pos[key], _QUOTED_KEYS[key]))  # one string per id
     date = checker.parsed(record, "date", "claim", _date)
     as_of = checker.parsed(record, "as_of", "claim", _date)
     value = checker.parsed(record, "value", "claim", parse_number)

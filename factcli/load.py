@@ -155,6 +155,18 @@ def read_bytes(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     limit = limit if limit is not None else _max_bytes()
     try:
         with open(name, "rb") as handle:
+            expected = _regular_size(handle)
+            if expected is not None and expected <= limit:
+                # one read into one buffer: joining 1 MiB chunks held the file twice (300 MB at 100k)
+                data = handle.read(expected + 1)
+                if len(data) <= expected:  # else the file grew while being read: read it again below
+                    if data.startswith(_UTF16_32_BOMS):
+                        raise FactBaseError([Problem(name, 1, 1, "file is UTF-16 or UTF-32; save it as UTF-8")])
+                    if b"\x00" in data:
+                        raise FactBaseError([_nul_problem(name, data)])
+                    return data
+                del data
+                handle.seek(0)
             chunks: list[bytes] = []
             size = 0
             while chunk := handle.read(_READ_CHUNK):
@@ -177,6 +189,17 @@ def read_bytes(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     return b"".join(chunks)
 
 
+def _regular_size(handle: Any) -> int | None:
+    """The size of a regular file (None for a FIFO, device or anything stat cannot size)."""
+    import stat
+
+    try:
+        status = os.fstat(handle.fileno())
+    except OSError:
+        return None
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
+
+
 def _max_bytes() -> int:
     value = os.environ.get("FACTCLI_MAX_BYTES", "")
     return int(value) if value.isdigit() else MAX_FILE_BYTES
@@ -189,12 +212,50 @@ def _nul_problem(name: str, data: bytes) -> Problem:
     return Problem(name, line, column, "NUL byte: a fact file is UTF-8 text")
 
 
-def decode(data: bytes, name: str) -> str:
-    """Strict UTF-8 (a leading BOM allowed) with no control or invisible characters."""
+def decode(data: bytes, name: str) -> bytes:
+    """Strict UTF-8 (a leading BOM allowed) with no control or invisible characters.
+
+    Returns the text still as UTF-8 bytes (without the BOM), which is what ``parse_tree``
+    hands libyaml: a whole ``str`` of a 150 MB file with one accented name in it is 300 MB
+    (two bytes a character), and PyYAML encodes a ``str`` back to UTF-8 before parsing it.
+    The checks run on 1 MiB pieces decoded one at a time; a piece that fails sends the whole
+    file through ``_decode_text``, which finds and reports the first problem as before.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith(_UTF16_32_BOMS):
         raise FactBaseError([Problem(name, 1, 1, "file is UTF-16 or UTF-32; save it as UTF-8")])
+    if not _clean_utf8(data):
+        _decode_text(data, name)  # raises: a piece is not UTF-8 or holds a forbidden character
+    return data
+
+
+def _clean_utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 without a forbidden character, checked a piece at a time.
+
+    Pieces end before a byte that starts a character, so valid UTF-8 splits into valid
+    pieces and the whole is valid exactly when every piece is.
+    """
+    size = len(data)
+    start = 0
+    with memoryview(data) as view:
+        while start < size:
+            end = min(start + _READ_CHUNK, size)
+            for _ in range(3):  # a character is at most 4 bytes: back up over its continuation bytes
+                if end < size and data[end] & 0xC0 == 0x80:
+                    end -= 1
+            try:
+                piece = str(view[start:end], "utf-8")
+            except UnicodeDecodeError:
+                return False
+            if _FORBIDDEN.search(piece):
+                return False
+            start = end
+    return True
+
+
+def _decode_text(data: bytes, name: str) -> str:
+    """The whole file as text, or FactBaseError at its first undecodable or forbidden character."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -214,11 +275,20 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
-def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
+def parse_tree(text: str | bytes, name: str, *, stream: bool = True) -> tuple[Node | None, list[Problem]]:
     """Walk the YAML event stream into a positioned tree of Mapping, Sequence and str.
+
+    ``text`` is a ``str`` or, as ``decode`` gives it, checked UTF-8 bytes (libyaml reads those
+    as they are; the positions are the same either way).
 
     Fatal problems (syntax, aliases, tags, depth, size) raise FactBaseError; duplicate keys
     are returned as problems (the first value is kept) so ``check`` can report them all.
+
+    With ``stream`` (the default), each entity of the top-level ``entities`` list is checked
+    (``check.EntityStream``) as soon as its mapping closes, and what that gave replaces its
+    node: the tree then holds the model's entities rather than ~8 kB of nodes each, and
+    ``check.validate`` reports exactly what it would have reported from the whole tree. Pass
+    ``stream=False`` for the whole tree (``check --sources`` needs it to check the quotes).
     """
     import yaml
 
@@ -229,6 +299,7 @@ def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
     root: Node | None = None
     documents = 0
     collections = 0  # lists and mappings so far: at most one per BYTES_PER_COLLECTION characters read
+    entity_stream: Any = None if stream else False  # check.EntityStream once the first entity closes; False: off
 
     def fail(mark: Any, message: str) -> FactBaseError:
         return FactBaseError([Problem(name, mark.line + 1, mark.column + 1, message)])
@@ -285,6 +356,18 @@ def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
                     raise fail(mark, f"text longer than {MAX_SCALAR_CHARS:,} characters")
                 attach(value, (mark.line + 1, mark.column + 1), mark)
             elif kind is mapping_end or kind is sequence_end:
+                if len(stack) == 3 and kind is mapping_end and entity_stream is not False:
+                    # an item of a list three levels down closed: an entity, if the list is the root's "entities"
+                    top, items = stack[0], stack[1]
+                    if isinstance(top, Mapping) and isinstance(items, Sequence) and top.get("entities") is items:
+                        if entity_stream is None:
+                            from .check import EntityStream
+
+                            entity_stream = EntityStream.start(top, name) or False
+                        if entity_stream:
+                            checked = entity_stream.entity(stack[2], _unpack(items._at[-1]))
+                            if checked is not None:
+                                items[-1] = checked  # the entity's nodes are freed as it leaves the stack
                 stack.pop()
                 pending_key.pop()
             elif kind is mapping_start or kind is sequence_start:
@@ -310,6 +393,7 @@ def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
     except FactBaseError:
         raise
     except yaml.reader.ReaderError as error:  # libyaml's reader: a byte offset, no mark
+        text = _as_text(text)
         offset = len(text.encode("utf-8")[: error.position].decode("utf-8", "ignore"))
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -318,11 +402,12 @@ def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
     except yaml.MarkedYAMLError as error:
         where = error.problem_mark or error.context_mark
         message = f"YAML syntax: {error.problem or error.context or 'invalid'}"
+        text = _as_text(text)
         if "maximum nesting depth" in message and where is not None and 0 < where.index < len(text):
             # PyYAML >= 6.0.4's scanner stops at its own depth limit before the walker
             # sees level 11; walking the text up to that point finds where level 11 opens.
             try:
-                parse_tree(text[: where.index], name)
+                parse_tree(text[: where.index], name, stream=False)
             except FactBaseError as inner:
                 if "nested deeper" in inner.problems[0].message:
                     raise inner from None
@@ -333,6 +418,10 @@ def parse_tree(text: str, name: str) -> tuple[Node | None, list[Problem]]:
     except (yaml.YAMLError, ValueError, UnicodeError) as error:
         raise FactBaseError([Problem(name, None, None, f"YAML syntax: {error}")]) from None
     return root, problems
+
+
+def _as_text(text: str | bytes) -> str:
+    return text if isinstance(text, str) else text.decode("utf-8")
 
 
 def _refuse_anchor_or_tag(event: Any, fail: Any) -> None:
@@ -353,7 +442,7 @@ def load(path: str | os.PathLike[str] | None = None, *, sources_dir: str | os.Pa
     name = os.fspath(path)
     data = read_bytes(path)
     text = decode(data, name)
-    tree, problems = parse_tree(text, name)
+    tree, problems = parse_tree(text, name, stream=sources_dir is None)
     facts, more = validate(tree, name, sources_dir=sources_dir)
     problems.extend(more)
     if problems or facts is None:

@@ -147,3 +147,102 @@ def test_a_compact_flow_style_file_is_not_mistaken_for_a_flood(tmp_path: Path) -
     flood = MINIMAL.replace("entities:", "entities: [" + "{}," * 5000 + "{}]\nx:")
     with pytest.raises(FactBaseError, match="more lists and mappings"):
         load(write_facts(tmp_path, flood, "flood.yaml"))
+
+
+# -- entities checked while the file is parsed (load.parse_tree's stream) ----------------------------
+def _load_both(path: Path) -> tuple[object, object]:
+    """What validating gives with each entity checked as it is parsed, and from the whole tree."""
+    from factcli.check import validate
+    from factcli.load import decode, parse_tree, read_bytes
+
+    results = []
+    for stream in (True, False):
+        text = decode(read_bytes(path), str(path))
+        tree, problems = parse_tree(text, str(path), stream=stream)
+        facts, more = validate(tree, str(path))
+        problems.extend(more)
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        results.append([str(p) for p in problems] if problems or facts is None else facts)
+    return results[0], results[1]
+
+
+def test_streamed_entities_give_the_same_model_kept_as_records(tmp_path: Path) -> None:
+    from factcli import cache
+    from factcli.check import Entities
+    from factcli.load import default_facts_path
+
+    for path in (default_facts_path(), Path(__file__).resolve().parent / "fixtures" / "mini.yaml"):
+        streamed, whole = _load_both(path)
+        assert isinstance(streamed.entities, Entities) and type(whole.entities) is dict
+        assert streamed.entities == whole.entities and whole.entities == streamed.entities
+        assert list(streamed.entities) == list(whole.entities)
+        assert list(streamed.entities.values()) == list(whole.entities.values())
+        assert repr(streamed.entities) == repr(whole.entities)
+        assert streamed.sources == whole.sources
+        records = [cache.entity_from_record(__import__("marshal").loads(r)) for r in streamed.entities.records()]
+        assert records == list(whole.entities.values())
+    first = next(iter(streamed.entities))
+    assert streamed.entities[first] is streamed.entities[first]  # looked up: decoded once and kept
+
+
+def test_a_streamed_parse_leaves_no_entity_nodes_in_the_tree(tmp_path: Path) -> None:
+    from factcli.load import Mapping, parse_tree
+
+    tree, _ = parse_tree(MINIMAL, "F")
+    assert not any(isinstance(item, Mapping) for item in tree["entities"])
+    tree, _ = parse_tree(MINIMAL, "F", stream=False)
+    assert all(isinstance(item, Mapping) for item in tree["entities"])
+    entities_first = "entities:" + MINIMAL.split("entities:", 1)[1] + MINIMAL.split("entities:", 1)[0]
+    tree, _ = parse_tree(entities_first, "F")  # sources unknown when the entities close: kept whole
+    assert all(isinstance(item, Mapping) for item in tree["entities"])
+    assert len(load(write_facts(tmp_path, entities_first)).entities) == 1
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("    summary: A test person.\n", "    sumary: A test person.\n"),
+        ("        date: 1843\n", "        date: 1843-02-30\n"),
+        ("          - source: s1\n", "          - source: s2\n"),
+        ("      - text: Wrote the first program.\n", "      - text: Wrote the first program.\n        related: nobody\n"),
+        ("  - id: ada-lovelace\n", "  - id: ada-lovelace\n    id: again\n"),
+        ("entities:\n", "entities:\n  - just text\n"),
+    ],
+)
+def test_streamed_problems_are_the_whole_trees_in_order(tmp_path: Path, old: str, new: str) -> None:
+    text = replace_line(MINIMAL, old, new)
+    dup = text.replace("entities:\n", "entities:\n" + text.split("entities:\n", 1)[1], 1)  # each entity twice
+    for n, variant in enumerate((text, dup)):
+        path = write_facts(tmp_path, variant, f"f{n}.yaml")
+        streamed, whole = _load_both(path)
+        assert isinstance(streamed, list) and streamed == whole
+
+
+def test_the_problem_cap_falls_where_it_did_with_streamed_entities(tmp_path: Path) -> None:
+    entity = ("  - id: e{0}\n    kind: person\n    name: N\n    summary: S\n    bogus: 1\n    claims:\n"
+              "      - text: t\n        related: missing{0}\n        citations:\n          - source: s1\n            quote: q\n")
+    path = write_facts(tmp_path, MINIMAL + "".join(entity.format(i) for i in range(1500)))
+    streamed, whole = _load_both(path)
+    assert streamed == whole and len(streamed) == 1001
+    assert streamed[-1].endswith("too many problems; stopped after 1,000")
+
+
+def test_checks_read_the_text_in_pieces_but_report_as_before(tmp_path: Path) -> None:
+    """decode checks 1 MiB pieces; a character across a piece's end is fine, a bad one found at its place."""
+    from factcli.load import decode
+
+    filler = "# " + "x" * 78 + "\n"
+    lines = (1 << 20) // len(filler)
+    body = filler * lines + "#" * ((1 << 20) - lines * len(filler) - 1) + "ō\n"  # ō's two bytes straddle 1 MiB
+    data = (body + MINIMAL).encode("utf-8")
+    assert decode(data, "F") == data
+    assert decode(b"\xef\xbb\xbf" + data, "F") == data
+    bad = (body + "# \u200b\n" + MINIMAL).encode("utf-8")
+    with pytest.raises(FactBaseError) as caught:
+        decode(bad, "F")
+    assert str(caught.value.problems[0]) == f"F:{lines + 2}:3: forbidden character U+200B (control or invisible)"
+    with pytest.raises(FactBaseError) as caught:
+        decode(data[: (1 << 20) - 1] + b"\xc3(" + data[(1 << 20) + 1 :], "F")
+    assert str(caught.value.problems[0]).endswith("not UTF-8: byte 0xc3 cannot start or continue a character")
+    facts = load(write_facts(tmp_path, body + MINIMAL))
+    assert facts.entities["ada-lovelace"].name == "Ada Lovelace"
