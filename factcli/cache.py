@@ -39,7 +39,7 @@ from typing import Any
 from .index import NameIndex
 from .model import Citation, Claim, Entity, FactBase, PartialDate, Period, Source
 
-FORMAT = 5
+FORMAT = 6  # 6: the name index keeps the folded labels
 _MAGIC = b"FACTCLI\x02"
 _HEAD = struct.Struct("<8sQQI")  # magic, meta offset, meta length, meta CRC
 _ALIGN = 8
@@ -178,23 +178,57 @@ class LazyEntities(Mapping):  # type: ignore[type-arg]
             if self._fallback is not None:
                 return self._fallback[ordinal]
             try:
-                chunk = self._records[self._offsets[ordinal] : self._offsets[ordinal + 1]]
-                if zlib.crc32(chunk) != self._crcs[ordinal]:
-                    raise CacheCorrupt(f"record {ordinal} fails its checksum")
-                try:
-                    entity = entity_from_record(marshal.loads(chunk))
-                except Exception as error:  # noqa: BLE001  # a CRC collision on garbage: still only the cache's fault
-                    raise CacheCorrupt(str(error)) from None
-            except CacheCorrupt:
-                if self.recover is None:
-                    raise
-                recovered = list(self.recover().values())
-                if len(recovered) != self.index.size:
-                    raise
-                self._fallback = recovered
-                return recovered[ordinal]
+                entity = entity_from_record(self._load(ordinal))
+            except CacheCorrupt as error:
+                return self._give_up(error)[ordinal]
+            except Exception as error:  # noqa: BLE001  # a CRC collision on garbage: still only the cache's fault
+                return self._give_up(CacheCorrupt(str(error)))[ordinal]
             self._decoded[ordinal] = entity
         return entity
+
+    def record(self, ordinal: int) -> tuple | None:  # type: ignore[type-arg]
+        """The entity's record (``entity_record``'s shape), checked as ``at`` checks it; None once a
+        damaged record has made the fact file, not the cache, the source (see ``recover``)."""
+        if self._fallback is None:
+            try:
+                return self._load(ordinal)
+            except CacheCorrupt as error:
+                self._give_up(error)
+        return None
+
+    def check(self, ordinal: int) -> None:
+        """Check the entity's record without decoding it (a damaged one is handled as ``at`` handles it)."""
+        if self._fallback is None and ordinal not in self._decoded:
+            try:
+                self._chunk(ordinal)
+            except CacheCorrupt as error:
+                self._give_up(error)
+
+    def _chunk(self, ordinal: int) -> memoryview:
+        chunk = self._records[self._offsets[ordinal] : self._offsets[ordinal + 1]]
+        if zlib.crc32(chunk) != self._crcs[ordinal]:
+            raise CacheCorrupt(f"record {ordinal} fails its checksum")
+        return chunk
+
+    def _load(self, ordinal: int) -> tuple:  # type: ignore[type-arg]
+        chunk = self._chunk(ordinal)
+        try:
+            record = marshal.loads(chunk)
+        except Exception as error:  # noqa: BLE001  # a CRC collision on garbage: still only the cache's fault
+            raise CacheCorrupt(str(error)) from None
+        if type(record) is not tuple or len(record) != 7:
+            raise CacheCorrupt(f"record {ordinal} is not an entity")
+        return record
+
+    def _give_up(self, error: CacheCorrupt) -> list[Entity]:
+        """Serve every entity from the fact file from now on (raises ``error`` when that is not possible)."""
+        if self.recover is None:
+            raise error
+        recovered = list(self.recover().values())
+        if len(recovered) != self.index.size:
+            raise error
+        self._fallback = recovered
+        return recovered
 
     def name_of(self, key: str) -> str | None:
         """An entity's name without decoding its record."""

@@ -37,7 +37,7 @@ from collections.abc import Collection, Iterable, Sequence
 from itertools import pairwise, zip_longest
 from typing import Any
 
-from .normalize import fold, name_variants
+from .normalize import fold, folded_variants
 
 SHORTLIST_ALL_BELOW = 300  # smaller fact bases are scored whole (~4 ms); larger ones are shortlisted
 SHORTLIST_SIZE = 16  # entities handed to match.rank for one query
@@ -59,7 +59,9 @@ _EXACT, _PREFIX, _NEAR = 3, 2, 1
 _TOP = "\U0010ffff"
 
 SECTIONS = ("post_off", "post", "pair_keys", "pair_off", "pair_post", "gram_off", "gram_post",
-            "del_keys", "del_tokens", "squashed", "kinds", "label_off", "labels")  # fmt: skip
+            "del_keys", "del_tokens", "squashed", "kinds", "label_off", "labels", "folded_off", "folded",
+            "pair_dir", "squash_dir")  # fmt: skip
+_SQUASH_BUCKET_BITS = 16  # squash_dir: where each run of squashed keys with the same top bits begins
 
 
 def _view(data: Any, code: str) -> memoryview:
@@ -104,9 +106,15 @@ class NameIndex:
         self._del_keys = _view(sections["del_keys"], "I")
         self._del_tokens = _view(sections["del_tokens"], "I")
         self._squashed = _view(sections["squashed"], "Q")
+        # directories into the two big sorted tables, so a lookup bisects a few entries, not the
+        # whole table (at 100k: 1.7M squashed keys, 13 MB; each step of a whole bisection a cache miss)
+        self._pair_dir = _view(sections["pair_dir"], "I")  # per vocabulary id: its first pair key
+        self._squash_dir = _view(sections["squash_dir"], "I")
         self._kinds = _view(sections["kinds"], "B")
         self._label_off = _view(sections["label_off"], "Q")
         self._labels = _view(sections["labels"], "B")
+        self._folded_off = _view(sections["folded_off"], "Q")
+        self._folded = _view(sections["folded"], "B")
         self.size = len(self._label_off) - 1
         self._expansions: dict[str, list[tuple[int, int, int]]] = {}  # per query part, for batches
         self._check()
@@ -118,7 +126,11 @@ class NameIndex:
                 or len(self._kinds) != self.size or self.size < 0 or len(self._del_keys) != len(self._del_tokens)
                 or (v and self._post_off[v] != len(self._post)) or (p and self._pair_off[p] != len(self._pair_post))
                 or (self.grams and self._gram_off[len(self.grams)] != len(self._gram_post))
-                or (self.size and self._label_off[self.size] != len(self._labels))):
+                or (self.size and self._label_off[self.size] != len(self._labels))
+                or len(self._folded_off) != self.size + 1 or (self.size and self._folded_off[self.size] != len(self._folded))
+                or len(self._pair_dir) != v + 1 or self._pair_dir[v] != p
+                or len(self._squash_dir) != (1 << _SQUASH_BUCKET_BITS) + 1
+                or self._squash_dir[1 << _SQUASH_BUCKET_BITS] != len(self._squashed)):
             raise ValueError("inconsistent name index")
 
     # -- building ---------------------------------------------------------------------------
@@ -129,8 +141,9 @@ class NameIndex:
         by_pair: dict[tuple[str, str], list[int]] = {}
         kind_codes: dict[str, int] = {}
         kinds = bytearray()
-        label_off = array("Q", [0])
+        label_off, folded_off = array("Q", [0]), array("Q", [0])
         label_parts: list[bytes] = []
+        folded_parts: list[bytes] = []
         squashed: list[int] = []
         end = 0
         for ordinal, (kind, labels) in enumerate(entries):
@@ -142,15 +155,19 @@ class NameIndex:
             label_parts.append(encoded)
             end += len(encoded)
             label_off.append(end)
+            folded_labels = [fold(label) for label in labels]
+            encoded = _LABEL_SEPARATOR.join(folded_labels).encode("utf-8")
+            folded_parts.append(encoded)
+            folded_off.append(folded_off[-1] + len(encoded))
             tokens: set[str] = set()
             pairs: set[tuple[str, str]] = set()
-            for label in labels:
-                parts = fold(label).split()
+            for folded in folded_labels:
+                parts = folded.split()
                 tokens.update(parts)
                 joined = "".join(parts)
                 if _SQUASH_MIN <= len(joined) <= _SQUASH_MAX:
                     squashed.extend(_hash(key) << 32 | ordinal for key in _deletions(joined))
-                for variant in name_variants(label, kind):  # the scorer's exact forms: initials, ...
+                for variant in folded_variants(folded, kind):  # the scorer's exact forms: initials, ...
                     tokens.update(variant.split())
                 distinct = set(parts[:_PAIR_PARTS])
                 pairs.update((first, second) for first in distinct for second in distinct if first != second)
@@ -188,9 +205,15 @@ class NameIndex:
         kind_names = sorted(kind_codes, key=kind_codes.__getitem__)
         squashed_keys = array("Q", sorted(set(squashed)))
         del squashed
+        pair_dir = array("I", [bisect.bisect_left(pair_keys, n * width) for n in range(len(vocabulary) + 1)])
+        shift = 64 - _SQUASH_BUCKET_BITS
+        squash_dir = array("I", [bisect.bisect_left(squashed_keys, bucket << shift) for bucket in range(1 << _SQUASH_BUCKET_BITS)])
+        squash_dir.append(len(squashed_keys))
         sections = {"del_keys": del_keys, "del_tokens": del_tokens, "squashed": squashed_keys, "post_off": post_off, "post": post, "pair_keys": pair_keys, "pair_off": pair_off,
                     "pair_post": pair_post, "gram_off": gram_off, "gram_post": gram_post, "kinds": bytes(kinds),
-                    "label_off": label_off, "labels": b"".join(label_parts)}
+                    "label_off": label_off, "labels": b"".join(label_parts),
+                    "folded_off": folded_off, "folded": b"".join(folded_parts),
+                    "pair_dir": pair_dir, "squash_dir": squash_dir}
         return cls(vocabulary, grams, kind_names, sections)
 
     def sections(self) -> dict[str, memoryview]:
@@ -200,12 +223,17 @@ class NameIndex:
                 "gram_post": self._gram_post, "del_keys": self._del_keys, "del_tokens": self._del_tokens,
                 "squashed": self._squashed,
                 "kinds": self._kinds, "label_off": self._label_off,
-                "labels": self._labels}
+                "labels": self._labels, "folded_off": self._folded_off, "folded": self._folded,
+                "pair_dir": self._pair_dir, "squash_dir": self._squash_dir}
 
     # -- per entity -------------------------------------------------------------------------
     def labels(self, ordinal: int) -> list[str]:
         """The entity's name and aliases, canonical name first."""
         return str(self._labels[self._label_off[ordinal] : self._label_off[ordinal + 1]], "utf-8").split(_LABEL_SEPARATOR)
+
+    def folded(self, ordinal: int) -> list[str]:
+        """The entity's labels folded (``fold``), in the order of ``labels``: what the scorer compares."""
+        return str(self._folded[self._folded_off[ordinal] : self._folded_off[ordinal + 1]], "utf-8").split(_LABEL_SEPARATOR)
 
     def name(self, ordinal: int) -> str:
         return self.labels(ordinal)[0]
@@ -256,17 +284,22 @@ class NameIndex:
                 chosen.update(tokens[low:high].tolist())
         vocabulary = self.vocabulary
         if grams and len(token) >= 4:
-            counts: Counter[int] = Counter()
+            sharing: list[int] = []
             table, offsets, post = self.grams, self._gram_off, self._gram_post
             shingles = _grams(token)
             for gram in shingles:
                 position = bisect.bisect_left(table, gram)
                 if position < len(table) and table[position] == gram:
-                    counts.update(post[offsets[position] : offsets[position + 1]].tolist())
+                    sharing += post[offsets[position] : offsets[position + 1]].tolist()
+            counts = Counter(sharing)
             need = max(1, len(shingles) - 4)
             length = len(token)
-            chosen.update(n for n, shared in counts.most_common(_TYPO_CANDIDATES)
-                          if shared >= need and abs(len(vocabulary[n]) - length) <= 3)
+            # the parts with enough trigrams in common, of the _TYPO_CANDIDATES sharing most: when no
+            # more than that many have enough, they are all among those (without ranking them all)
+            close = [n for n, shared in counts.items() if shared >= need]
+            if len(close) > _TYPO_CANDIDATES:
+                close = [n for n, shared in counts.most_common(_TYPO_CANDIDATES) if shared >= need]
+            chosen.update(n for n in close if abs(len(vocabulary[n]) - length) <= 3)
         chosen.discard(self._id(token))
         if not chosen:
             return []
@@ -330,8 +363,9 @@ class NameIndex:
                     splits.append((head, tail))
 
         # coverage: per query part, entities with its own entry count 3, with a part it begins
-        # 2, with a part it is a typo of 1 (Counter.update runs in C; weights by repetition)
-        score: Counter[int] = Counter()
+        # 2, with a part it is a typo of 1: weights by repetition, every credit gathered in one
+        # list and counted at the end in one call (Counter's counting runs in C)
+        credits: list[int] = []
         heads: list[int] = []
         post, offsets = self._post, self._post_off
         for token, expansions in zip_longest(tokens, parts):
@@ -347,28 +381,32 @@ class NameIndex:
                         high = min(high, low + _SINGLE_HEAD)
                         if weight == _EXACT:
                             heads.append(token_id)
-                    score.update(post[low:high].tolist() * weight)
+                    credits += post[low:high].tolist() * weight
         if len(parts) > 1:
-            self._add_pairs(parts, score)
+            self._add_pairs(parts, credits)
         joined = "".join(tokens)
         if _SQUASH_MIN <= len(joined) <= _SQUASH_MAX:  # the whole name, spaces aside, within a typo
-            table, count = self._squashed, len(self._squashed)
+            table, count, directory = self._squashed, len(self._squashed), self._squash_dir
+            shift = 32 - _SQUASH_BUCKET_BITS
             found: set[int] = set()
             for key in _deletions(joined):
                 code = _hash(key)
-                position = bisect.bisect_left(table, code << 32)
+                bucket = code >> shift
+                position = bisect.bisect_left(table, code << 32, directory[bucket], directory[bucket + 1])
                 while position < count and table[position] >> 32 == code and len(found) < _PAIR_CAP:
                     found.add(table[position] & 0xFFFFFFFF)
                     position += 1
-            score.update(list(found) * (2 * _EXACT))
+            credits += list(found) * (2 * _EXACT)
         if splits:  # entities with both halves of a part written together: like its own entry
-            keys, pair_off, pair_post = self._pair_keys, self._pair_off, self._pair_post
+            keys, pair_off, pair_post, directory = self._pair_keys, self._pair_off, self._pair_post, self._pair_dir
             width = max(len(self.vocabulary), 1)
             for head, tail in splits:
-                position = bisect.bisect_left(keys, head * width + tail)
-                if position < len(keys) and keys[position] == head * width + tail:
+                stop = directory[head + 1]
+                position = bisect.bisect_left(keys, head * width + tail, directory[head], stop)
+                if position < stop and keys[position] == head * width + tail:
                     start = pair_off[position]
-                    score.update(pair_post[start : min(pair_off[position + 1], start + _PAIR_CAP)].tolist() * (2 * _EXACT))
+                    credits += pair_post[start : min(pair_off[position + 1], start + _PAIR_CAP)].tolist() * (2 * _EXACT)
+        score = Counter(credits)
 
         codes = self.kind_codes(kinds) if kinds is not None else None
         if codes is not None and len(codes) == len(self.kind_names):
@@ -391,7 +429,7 @@ class NameIndex:
                     break
         return sorted(chosen)
 
-    def _add_pairs(self, parts: list[list[tuple[int, int, int]]], score: Counter[int]) -> None:
+    def _add_pairs(self, parts: list[list[tuple[int, int, int]]], credits: list[int]) -> None:
         """Credit the entities having two of the query's parts in one label, from the pair lists.
 
         Pairs are stored both ways round and keyed ``first * width + second``, so one part's
@@ -402,7 +440,7 @@ class NameIndex:
         if not len(keys):
             return
         width = max(len(self.vocabulary), 1)
-        count = len(keys)
+        directory = self._pair_dir  # the pair keys of a part's entry are those from directory[a] to directory[a + 1]
         points = [[item for item in expansions if item[2] == _EXACT][:1]
                   + [item for item in expansions if item[2] == _NEAR][:_NEAR_PAIRS] for expansions in parts]
         for i in range(len(parts)):
@@ -410,13 +448,16 @@ class NameIndex:
                 if i == j:
                     continue
                 for a, _, weight_a in points[i]:
+                    first_key, last_key = directory[a], directory[a + 1]
+                    if first_key == last_key:
+                        continue
                     for first, end, weight_b in parts[j][: 2 + _NEAR_PAIRS]:
                         # entry/typo with entry/typo once (i < j); with a prefix run both ways round
                         if (weight_b != _PREFIX and i > j) or (weight_a == weight_b == _NEAR) or a == first == end - 1:
                             continue
-                        low = bisect.bisect_left(keys, a * width + first)
-                        if low == count or keys[low] >= a * width + end:
+                        low = bisect.bisect_left(keys, a * width + first, first_key, last_key)
+                        if low == last_key or keys[low] >= a * width + end:
                             continue
-                        high = low + 1 if end - first == 1 else bisect.bisect_left(keys, a * width + end, low)
+                        high = low + 1 if end - first == 1 else bisect.bisect_left(keys, a * width + end, low, last_key)
                         start, stop = pair_off[low], pair_off[high]
-                        score.update(pair_post[start : min(stop, start + _PAIR_CAP)].tolist() * (2 * (weight_a + weight_b)))
+                        credits += pair_post[start : min(stop, start + _PAIR_CAP)].tolist() * (2 * (weight_a + weight_b))

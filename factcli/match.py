@@ -46,7 +46,7 @@ from functools import lru_cache
 from typing import Any
 
 from .model import _Frozen
-from .normalize import LIGHT_WORDS, fold, initials, name_variants
+from .normalize import LIGHT_WORDS, fold, folded_variants, initials
 
 DEFAULT_MIN_SCORE = 75.0  # below this a query matches nothing (exit 1, "did you mean")
 AMBIGUITY_MARGIN = 2.0  # candidates this close to the best are "several, none clearly best"
@@ -61,6 +61,7 @@ SUGGEST_MIN_SCORE = 40.0  # nearest names worth offering as "did you mean"
 
 _NAMES_CACHE_SIZE = 1 << 14  # entities whose folded names are kept between queries (~1 kB each)
 _FORMS_CACHE_SIZE = 1 << 14
+_FOLDED_CACHE_SIZE = 1 << 10
 _QUERY_CACHE_SIZE = 64
 _PYTHON_WORK = 50_000  # characters compared in pure Python (~2 ms) before importing rapidfuzz pays
 
@@ -177,7 +178,16 @@ _set = object.__setattr__
 @lru_cache(maxsize=_NAMES_CACHE_SIZE)
 def prepare_names(kind: str, labels: tuple[str, ...]) -> Names:
     """The folded names of one entity (cached: the same names are scored query after query)."""
-    fulls = tuple([fold(label) for label in labels])
+    return _names(kind, labels, tuple([fold(label) for label in labels]))
+
+
+@lru_cache(maxsize=_FOLDED_CACHE_SIZE)
+def _prepared_names(kind: str, labels: tuple[str, ...], fulls: tuple[str, ...]) -> Names:
+    """``prepare_names`` for labels already folded (``fulls``, one per label: the name index keeps them)."""
+    return _names(kind, labels, fulls)
+
+
+def _names(kind: str, labels: tuple[str, ...], fulls: tuple[str, ...]) -> Names:
     words = tuple([tuple(full.split()) for full in fulls])
     all_words = frozenset().union(*words)
     heads = all_words
@@ -189,9 +199,9 @@ def prepare_names(kind: str, labels: tuple[str, ...]) -> Names:
 
 
 @lru_cache(maxsize=_FORMS_CACHE_SIZE)
-def _forms(label: str, kind: str) -> str:
-    """A label's exact forms as "\\0form\\0form\\0": one substring test finds a form or a prefix of one."""
-    return "\0" + "\0".join(name_variants(label, kind)) + "\0"
+def _forms(full: str, kind: str) -> str:
+    """A folded label's exact forms as "\\0form\\0form\\0": one substring test finds a form or a prefix of one."""
+    return "\0" + "\0".join(folded_variants(full, kind)) + "\0"
 
 
 class Query:
@@ -264,10 +274,10 @@ def _best(query: Query, names: Names, typo: float = 0.0, typo_label: int = 0,
     best, best_label = typo, typo_label
     if forms:
         prefix = query.prefix_key
-        for where, label in enumerate(names.labels):
+        for where, full in enumerate(names.fulls):
             if begins is not None and names.kind != "organization" and begins.isdisjoint(names.words[where]):
                 continue  # (an organization's initials are no word of its name)
-            joined = _forms(label, names.kind)
+            joined = _forms(full, names.kind)
             for key in query.exact_keys:
                 if key in joined:
                     return EXACT_SCORE, where
@@ -307,10 +317,13 @@ def labels_of(name: str, aliases: Iterable[str]) -> list[str]:
 
 def rank(
     query: str,
-    entities: Iterable[tuple[int, str, list[str]]],
+    entities: Iterable[tuple[int, str, list[str]] | tuple[int, str, list[str], list[str]]],
     min_score: float = DEFAULT_MIN_SCORE,
 ) -> list[Candidate]:
     """Score each ``(ordinal, kind, labels)`` by its best label; those at or over ``min_score``, best first.
+
+    An entity may come with its labels already folded, ``(ordinal, kind, labels, folded)``
+    (``NameIndex.folded``; ``folded[i]`` must be ``fold(labels[i])``), which spares folding them.
 
     The same scores as ``max(score_label(...) for label in labels)``, computed for the whole
     pool at once; only entities that one of the readings finds something for are scored.
@@ -321,7 +334,9 @@ def rank(
     prepared = prepare_query(fold(query))
     if not prepared.text:
         return []
-    pool = [(ordinal, prepare_names(kind, tuple(labels))) for ordinal, kind, labels in entities if labels]
+    pool = [(entity[0], prepare_names(entity[1], tuple(entity[2])) if len(entity) < 4
+             else _prepared_names(entity[1], tuple(entity[2]), tuple(entity[3])))  # type: ignore[misc]
+            for entity in entities if entity[2]]
     if not pool:
         return []
     everything = [names for _, names in pool]

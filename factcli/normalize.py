@@ -66,7 +66,11 @@ def name_variants(name: str, kind: str) -> list[str]:
     which is what makes ``who Kim`` ambiguous rather than a guess. For organizations with
     three or more words, the initials (``Human Rights Council`` -> ``hrc``).
     """
-    folded = fold(name)
+    return folded_variants(fold(name), kind)
+
+
+def folded_variants(folded: str, kind: str) -> list[str]:
+    """``name_variants`` of a name already folded (``fold``)."""
     if kind == "person":
         words = folded.split()
         # "Daughters of Jenkins and Soga" names a group, not a person: its parts are not names

@@ -31,23 +31,66 @@ class _Record:
 
     __slots__ = ()
     __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, like a dataclass
+    _fields: tuple[str, ...] = ()  # what eq and repr compare and show: the slots, unless a class says otherwise
+
+    def __init_subclass__(cls) -> None:
+        if "_fields" not in cls.__dict__:
+            cls._fields = cls.__slots__
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+        return all(getattr(self, name) == getattr(other, name) for name in self._fields)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self.__slots__)})"
+        return f"{type(self).__name__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self._fields)})"
 
 
 class Match(_Record):
-    __slots__ = ("entity", "score", "matched")  # noqa: RUF023  # field order: init, eq and repr
+    """An entity a query found, with its score and the name or alias that matched.
+
+    A match found through the cache decodes its entity only when ``entity`` is first read:
+    a batch written as JSON is written from the entities' cache records (``record``), without
+    building the model's objects.
+    """
+
+    __slots__ = ("_entity", "score", "matched", "_entities", "_ordinal")
+    _fields = ("entity", "score", "matched")  # field order: init, eq and repr
 
     def __init__(self, entity: Entity, score: float, matched: str) -> None:
-        self.entity = entity
+        self._entity: Entity | None = entity
         self.score = score
         self.matched = matched
+        self._entities: cache.LazyEntities | None = None
+        self._ordinal = -1
+
+    @classmethod
+    def _from_cache(cls, entities: cache.LazyEntities, ordinal: int, score: float, matched: str) -> Match:
+        entities.check(ordinal)  # now, so that a damaged record is met (and warned about) where it always was
+        match = cls.__new__(cls)
+        match._entity = None
+        match.score = score
+        match.matched = matched
+        match._entities = entities
+        match._ordinal = ordinal
+        return match
+
+    @property
+    def entity(self) -> Entity:
+        entity = self._entity
+        if entity is None:
+            assert self._entities is not None
+            entity = self._entity = self._entities.at(self._ordinal)
+        return entity
+
+    @entity.setter
+    def entity(self, entity: Entity) -> None:
+        self._entity = entity
+        self._entities = None
+
+    def record(self) -> tuple | None:  # type: ignore[type-arg]
+        """The entity's cache record (``cache.entity_record``'s shape) if it came from the cache, else None."""
+        return None if self._entities is None else self._entities.record(self._ordinal)
 
 
 class Answer(_Record):
@@ -213,7 +256,7 @@ class Catalog:
             ordinals: Iterable[int] = index.ordinals_of_kinds(kinds)
         else:
             ordinals = index.shortlist(folded, kinds)
-        pool = [(n, index.kind(n), index.labels(n)) for n in ordinals]
+        pool = [(n, index.kind(n), index.labels(n), index.folded(n)) for n in ordinals]
         candidates = rank(query, pool, min_score)
         if not candidates:
             near = rank(query, pool, 0.0)[:3]
@@ -235,6 +278,9 @@ class Catalog:
         return Answer(query, found[:max(limit, len(found))] if len(found) > 1 else found, ambiguous=len(found) > 1)
 
     def _matches(self, candidates: list[Candidate]) -> list[Match]:
+        lazy = self._lazy
+        if lazy is not None:
+            return [Match._from_cache(lazy, c.ordinal, c.score, c.matched) for c in candidates]
         return [Match(self.entity_at(c.ordinal), c.score, c.matched) for c in candidates]
 
     def show(self, entity_id: str) -> Answer:

@@ -16,7 +16,7 @@ import sys
 from typing import IO, Any, Iterable, Sequence
 
 from .model import Claim, Entity, Source
-from .query import Answer, Catalog, SearchHit, TimelineEntry
+from .query import Answer, Catalog, Match, SearchHit, TimelineEntry
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 _NUMERIC_COLUMNS = frozenset({"count", "score", "claims"})  # right-aligned in a Rich table
@@ -117,6 +117,97 @@ def entity_json(entity: Entity, catalog: Catalog, score: float | None, matched: 
     }
 
 
+class _EntityText:
+    """``_dumps(entity_json(m.entity, catalog, m.score, m.matched), ensure_ascii=...)`` written directly.
+
+    A batch prints ~3.5 entities with ~17 claims a query; decoding them into the model's
+    objects, building their dicts and handing those to json's encoder cost more than matching.
+    This writes the same text from the entity's cache record (``Match.record``; an entity
+    not from the cache is turned into one), field by field, with json's own string encoder,
+    numbers and ``null``/``true``/``false`` as json writes them, and json's default separators;
+    ``_safe`` then applies ``_dumps``' extra escapes to the whole document. A record that does not
+    have the shape ``cache.entity_record`` gives falls back to ``entity_json``
+    (``tests/test_cache.py`` checks that both agree).
+    """
+
+    def __init__(self, catalog: Catalog, ascii_only: bool) -> None:
+        from json.encoder import encode_basestring, encode_basestring_ascii
+
+        from .cache import _period, entity_record
+
+        self.catalog = catalog
+        self.string = encode_basestring_ascii if ascii_only else encode_basestring
+        self._encoder = _encoder(ensure_ascii=ascii_only)
+        self._to_record = entity_record
+        self._to_period = _period
+        self._dates: dict[Any, str] = {}  # a date's record -> its five claim fields, written
+
+    def value(self, value: Any) -> str:
+        """Any JSON value, as the encoder writes it inside a document (``None`` -> ``null``)."""
+        if value is None:
+            return "null"
+        kind = value.__class__
+        if kind is str:
+            return self.string(value)  # type: ignore[no-any-return]
+        if kind is float and value - value == 0.0:  # finite (json writes float.__repr__; nan and infinities differ)
+            return float.__repr__(value)
+        if kind is int:
+            return int.__repr__(value)
+        return self._encoder.encode(value)
+
+    def _date(self, record: Any) -> str:
+        """A claim's five date fields, from the date's record (dates repeat: years, decades)."""
+        fields = self._dates.get(record)
+        if fields is None:
+            text, precision, start, end, approximate = _period_json(self._to_period(record))
+            value = self.value
+            fields = (f'"date": {value(text)}, "date_precision": {value(precision)}, "date_start": {value(start)}, '
+                      f'"date_end": {value(end)}, "date_approximate": {value(approximate)}')
+            if len(self._dates) >= 1 << 16:
+                self._dates.clear()
+            self._dates[record] = fields
+        return fields
+
+    def __call__(self, match: Match) -> str:
+        record = match.record()
+        try:
+            if record is None:  # not from the cache: its record, unless it holds what a record cannot
+                entity = match.entity
+                if any(claim.subject != entity.id for claim in entity.claims):
+                    raise ValueError("a claim about another subject")
+                record = self._to_record(entity)
+            return self._entity(record, match.score, match.matched)
+        except Exception:  # noqa: BLE001  # not the shape written by entity_record: the general path says what is wrong
+            return self._encoder.encode(entity_json(match.entity, self.catalog, match.score, match.matched))
+
+    def _entity(self, record: tuple, score: float | None, matched: str | None) -> str:  # type: ignore[type-arg]
+        string, value, date_fields, name_of, period = self.string, self.value, self._date, self.catalog.name_of, self._to_period
+        entity_id, kind, name, summary, aliases, date, claim_records = record
+        subject = string(entity_id)
+        claims = []
+        for text, cites, relation, related, when, as_of, number, unit, qualifier, attributed_to, attribution in claim_records:
+            head = (f'{{"text": {string(text)}, "subject": {subject}, '
+                    + (_NO_DATE if when is None else date_fields(when))
+                    + (', "as_of": null' if as_of is None else f', "as_of": {value(str(period(as_of)))}'))
+            if number is not None or qualifier:
+                head += f', "value": {value(number)}, "unit": {value(unit)}, "qualifier": {value(qualifier)}'
+            citations = ", ".join([f'{{"source": {string(source)}, "quote": {string(quote)}}}' for source, quote in cites])
+            claims.append(
+                f'{head}, "relation": {"null" if relation is None else value(relation)}, '
+                + ('"related": null, "related_name": null, ' if related is None
+                   else f'"related": {value(related)}, "related_name": {value(name_of(related))}, ')
+                + ('"attributed_to": null, "attributed_to_name": null, ' if attributed_to is None
+                   else f'"attributed_to": {value(attributed_to)}, "attributed_to_name": {value(name_of(attributed_to))}, ')
+                + f'"attribution": {"null" if attribution is None else value(attribution)}, "citations": [{citations}]}}')
+        return (f'{{"id": {subject}, "kind": {string(kind)}, "name": {string(name)}, '
+                f'"aliases": [{", ".join([string(alias) for alias in aliases])}], "score": {value(score)}, '
+                f'"summary": {string(summary)}, "matched": {value(matched)}, '
+                f'"date": {"null" if date is None else value(str(period(date)))}, "claims": [{", ".join(claims)}]}}')
+
+
+_NO_DATE = '"date": null, "date_precision": null, "date_start": null, "date_end": null, "date_approximate": null'
+
+
 def source_json(source: Source, count: int) -> dict[str, Any]:
     return {"id": source.id, "title": source.title, "author": source.author, "publisher": source.publisher,
             "published": str(source.published), "published_approximate": source.published.approximate,
@@ -215,10 +306,16 @@ class Renderer:
         header and a leading ``query`` column; table: one section per query.
         """
         if self.format == "jsonl":
-            ascii_only = not _can_encode_unicode(self.out)
+            text = _EntityText(catalog, not _can_encode_unicode(self.out))
+            write = self.out.write
             for answer in answers:
-                self.out.write(_dumps([entity_json(m.entity, catalog, m.score, m.matched) for m in answer.matches],
-                                      ensure_ascii=ascii_only) + "\n")
+                write(_safe("[" + ", ".join([text(m) for m in answer.matches]) + "]") + "\n")
+        elif self.format == "json" and not self.terminal:  # one line, as _json writes it off a terminal
+            text = _EntityText(catalog, not _can_encode_unicode(self.out))
+            self.out.write(_safe("[" + ", ".join([
+                f'{{"query": {text.value(a.query)}, "status": {text.value(_status_word(a))}, "matches": ['
+                + ", ".join([text(m) for m in a.matches]) + "]}" for a in answers]) + "]"))
+            self.out.write("\n")
         elif self.format == "json":
             self._json([{"query": a.query, "status": _status_word(a),
                          "matches": [entity_json(m.entity, catalog, m.score, m.matched) for m in a.matches]}
@@ -436,12 +533,23 @@ def _dumps(data: Any, **options: Any) -> str:
     else below a space but an indent's newlines, so ASCII output can only need the escape for
     DEL: output without it is returned as it is, without the regular expression's pass.
     """
+    text = _encoder(**options).encode(data)
+    if text.isascii() and "\x7f" not in text and isinstance(options.get("indent", 0), (int, type(None))):
+        return text
+    return _UNSAFE.sub(_json_escape, text)
+
+
+def _encoder(**options: Any) -> json.JSONEncoder:
     key = tuple(options.items())
     encoder = _ENCODERS.get(key)
     if encoder is None:
         encoder = _ENCODERS[key] = json.JSONEncoder(**options)
-    text = encoder.encode(data)
-    if text.isascii() and "\x7f" not in text and isinstance(options.get("indent", 0), (int, type(None))):
+    return encoder
+
+
+def _safe(text: str) -> str:
+    """``_dumps``' last step for JSON written without indentation: its extra escapes."""
+    if text.isascii() and "\x7f" not in text:
         return text
     return _UNSAFE.sub(_json_escape, text)
 

@@ -261,3 +261,76 @@ def test_the_warm_path_imports_neither_yaml_nor_rich(tmp_path: Path) -> None:
             # a file this new is hashed again (hashlib), but never parsed, validated or drawn
             assert loaded in ("['hashlib']", "[]"), loaded
     assert "Ada Lovelace" in result.stdout
+
+
+# -- the batch's JSON, written from the cache's records -------------------------------------------
+def _batch_json_as_dumps_writes_it(catalog: Catalog, answers: list, fmt: str, ascii_only: bool) -> str:
+    """What ``render.batch`` wrote before it wrote records directly: entity_json through _dumps."""
+    from factcli.render import _dumps, _status_word, entity_json
+
+    def rows(answer) -> list:
+        return [entity_json(m.entity, catalog, m.score, m.matched) for m in answer.matches]
+
+    if fmt == "jsonl":
+        return "".join(_dumps(rows(a), ensure_ascii=ascii_only) + "\n" for a in answers)
+    documents = [{"query": a.query, "status": _status_word(a), "matches": rows(a)} for a in answers]
+    return _dumps(documents, ensure_ascii=ascii_only, indent=None) + "\n"
+
+
+def _hostile_facts() -> str:
+    from .robustness.test_robust_hostile_valid import hostile_facts
+
+    return hostile_facts()
+
+
+@pytest.mark.parametrize("base", ["shipped", "mini", "hostile"])
+def test_the_batch_json_written_from_records_is_what_entity_json_gives(tmp_path: Path, base: str) -> None:
+    import io
+
+    from factcli.query import ALL_KINDS
+    from factcli.render import Renderer
+
+    from .conftest import ROOT
+
+    facts = {"shipped": ROOT / "facts.yaml", "mini": FIXTURES / "mini.yaml"}.get(base) or write_facts(tmp_path, _hostile_facts())
+    Catalog.open(facts)
+    warm, cold = Catalog.open(facts), Catalog.open(facts, use_cache=False)
+    assert isinstance(warm.facts.entities, cache.LazyEntities)
+    queries = [label for entity in cold.entities() for label in (entity.name, *entity.aliases)]
+    queries += ["Kim", "Jenkins", "1,800", "nobody at all", "the"]
+    for catalog in (warm, cold):
+        answers = [catalog.lookup(q, ALL_KINDS) for q in queries]
+        for fmt in ("jsonl", "json"):
+            for encoding in ("utf-8", "latin-1", "ascii"):
+                out = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="strict", newline="\n")
+                Renderer(fmt, out).batch(catalog, answers)
+                out.flush()
+                written = out.buffer.getvalue().decode(encoding)  # type: ignore[attr-defined]
+                assert written == _batch_json_as_dumps_writes_it(catalog, answers, fmt, encoding != "utf-8"), (fmt, encoding)
+
+
+def test_json_values_are_written_as_the_encoder_writes_them() -> None:
+    import json
+
+    from factcli.render import _EntityText
+
+    text = _EntityText(Catalog.open(FIXTURES / "mini.yaml"), ascii_only=True)
+    for value in (None, True, False, 0, -7, 10**30, 1.5, 100.0, 1e-7, 2.5e300, float("nan"), float("inf"), -float("inf"),
+                  "", "Kōichirō \u202e \x7f \"quoted\" \\", ["a", 1]):
+        assert text.value(value) == json.JSONEncoder(ensure_ascii=True).encode(value)
+
+
+def test_a_match_from_the_cache_decodes_its_entity_only_when_asked() -> None:
+    facts = FIXTURES / "mini.yaml"
+    Catalog.open(facts)
+    warm, cold = Catalog.open(facts), Catalog.open(facts, use_cache=False)
+    for query in ("Tanaka", "Aiko Tanaka", "Kenji", "nobody"):
+        found = warm.lookup(query)
+        assert warm._lazy is not None and not warm._lazy._decoded  # nothing decoded to find them
+        assert found == cold.lookup(query)  # the same entities, scores and labels once decoded
+        for match in found.matches:
+            assert match.record() == cache.entity_record(match.entity)
+            assert repr(match).startswith("Match(entity=Entity(")
+            match.entity = cold.get(match.entity.id)  # assigning an entity drops the record
+            assert match.record() is None
+        warm._lazy._decoded.clear()

@@ -155,3 +155,35 @@ def test_a_long_shared_name_part_does_not_flood_the_shortlist() -> None:
     shortlist = index.shortlist("kim")
     assert 0 in shortlist  # the first Kim, which an exhaustive scan lists first among equals
     assert len(shortlist) <= 60
+
+
+def test_folded_labels_and_the_directories_into_the_big_tables() -> None:
+    import bisect
+
+    from factcli import index as index_module
+
+    entries = synthetic(800) + [("person", ["Kōichirō Iizuka", "L.D.P.", "Jun'ichirō-san"]), ("event", ["?!"])]
+    index = NameIndex.build(entries)
+    for ordinal, (_, labels) in enumerate(entries):
+        assert index.folded(ordinal) == [fold(label) for label in labels]  # what rank would fold itself
+    keys, width = index.sections()["pair_keys"].tolist(), len(index.vocabulary)
+    assert index.sections()["pair_dir"].tolist() == [bisect.bisect_left(keys, n * width) for n in range(width + 1)]
+    squashed, bits = index.sections()["squashed"].tolist(), index_module._SQUASH_BUCKET_BITS
+    assert index.sections()["squash_dir"].tolist() == [
+        bisect.bisect_left(squashed, bucket << (64 - bits)) for bucket in range(1 << bits)] + [len(squashed)]
+    sections = dict(index.sections())
+    sections["pair_dir"] = sections["pair_dir"][:-1]
+    with pytest.raises(ValueError):
+        NameIndex(index.vocabulary, index.grams, index.kind_names, sections)
+
+
+def test_rank_gives_the_same_with_the_index_folded_labels() -> None:
+    entries = synthetic(300)
+    index = NameIndex.build(entries)
+    rng = random.Random(11)
+    for ordinal in rng.sample(range(len(entries)), 20):
+        for text in perturbations(entries[ordinal][1][0], rng):
+            ordinals = index.shortlist(fold(text))
+            plain = rank(text, [(n, index.kind(n), index.labels(n)) for n in ordinals])
+            folded = rank(text, [(n, index.kind(n), index.labels(n), index.folded(n)) for n in ordinals])
+            assert folded == plain, text

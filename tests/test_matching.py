@@ -465,3 +465,12 @@ def test_name_variants_of_groups_places_and_organizations():
     assert name_variants("Human Rights Council", "organization") == ["human rights council", "hrc"]
     assert name_variants("Trump administration", "organization") == ["trump administration"]
     assert name_variants("", "person") == []
+
+
+def test_rank_with_labels_already_folded_gives_the_same(facts, queries):
+    """``Catalog.lookup`` hands ``rank`` the name index's folded labels; the answers must not change."""
+    pool = [(n, e.kind, [e.name, *e.aliases]) for n, e in enumerate(facts.entities.values())]
+    folded = [(n, kind, labels, [fold(label) for label in labels]) for n, kind, labels in pool]
+    for query, _, _ in queries + [(q, "", "") for q in NOT_IN_FACT_BASE]:
+        for min_score in (0.0, DEFAULT_MIN_SCORE):
+            assert rank(query, folded, min_score) == rank(query, pool, min_score), query
