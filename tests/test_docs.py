@@ -91,3 +91,11 @@ def test_readme_examples_print_what_the_readme_shows(command: str, expected: lis
     result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, cwd=tmp_path,
                             timeout=60, check=False)
     assert sorted(result.stdout.splitlines() + result.stderr.splitlines()) == sorted(expected)
+
+
+def test_readme_library_example_runs(capsys) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
+    exec(compile(block, "README.md", "exec"), {})  # noqa: S102  # our own README's example
+    printed = capsys.readouterr().out
+    assert "Hitomi Soga False" in printed and "allegedly deserting" in printed
