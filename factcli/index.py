@@ -298,7 +298,9 @@ class NameIndex:
             # more than that many have enough, they are all among those (without ranking them all)
             close = [n for n, shared in counts.items() if shared >= need]
             if len(close) > _TYPO_CANDIDATES:
-                close = [n for n, shared in counts.most_common(_TYPO_CANDIDATES) if shared >= need]
+                # ties broken by ordinal, not by the order trigrams came in (a set's: hash-seeded)
+                ranked = sorted(((-shared, n) for n, shared in counts.items() if shared >= need))
+                close = [n for _, n in ranked[:_TYPO_CANDIDATES]]
             chosen.update(n for n in close if abs(len(vocabulary[n]) - length) <= 3)
         chosen.discard(self._id(token))
         if not chosen:

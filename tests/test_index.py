@@ -187,3 +187,25 @@ def test_rank_gives_the_same_with_the_index_folded_labels() -> None:
             plain = rank(text, [(n, index.kind(n), index.labels(n)) for n in ordinals])
             folded = rank(text, [(n, index.kind(n), index.labels(n), index.folded(n)) for n in ordinals])
             assert folded == plain, text
+
+
+def test_typo_candidates_do_not_depend_on_the_hash_seed() -> None:
+    """When more parts tie on shared trigrams than are kept, which are kept must not vary by run.
+
+    "kongxab" and "abongxq" each share 4 of "kongxq"'s trigrams, but different ones, and no
+    single-letter deletion; with room for one candidate, the one kept used to depend on the
+    order a set of trigrams iterates in, which the hash seed decides.
+    """
+    import subprocess
+    import sys
+
+    program = (
+        "from factcli import index\n"
+        "index._TYPO_CANDIDATES = 1\n"
+        "built = index.NameIndex.build([('person', ['Kongxab Smith']), ('person', ['Abongxq Smith'])])\n"
+        "print([built.vocabulary[n] for n, _ in built.near('kongxq')])\n"
+    )
+    outputs = {subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                              env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout for seed in range(8)}
+    assert len(outputs) == 1, outputs
+    assert outputs.pop().strip() in ("['abongxq']", "['kongxab']")
