@@ -28,14 +28,13 @@ from .model import (
     FactBase,
     Period,
     Source,
+    parse_number,
 )
 
 MAX_QUOTE_CHARS = 300
-MAX_NUMBER_DIGITS = 30
 MAX_PROBLEMS = 1000  # a file with more is garbage; stop rather than spend minutes listing it
 _DIFFLIB_UP_TO = 200  # suggestions among more choices (entity ids) use rapidfuzz: difflib is O(n) Python
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)  # not Arabic-Indic or fullwidth digits
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 # field -> required?
@@ -157,14 +156,6 @@ def _describe(node: object) -> str:
     if isinstance(node, Sequence):
         return "a list"
     return "nothing" if node is None else f"text {str(node)[:40]!r}"
-
-
-def parse_number(text: str) -> int | float:
-    """``93,340`` -> 93340, ``2.5`` -> 2.5; no exponents, NaN or infinities."""
-    if len(text) > MAX_NUMBER_DIGITS or not _NUMBER.fullmatch(text):
-        raise ValueError(f"{text[:40]!r} is not a number (digits, optional , groups and . decimals, at most {MAX_NUMBER_DIGITS} characters)")
-    plain = text.replace(",", "")
-    return float(plain) if "." in plain else int(plain)
 
 
 def _choice(options: tuple[str, ...], label: str) -> Callable[[str], str]:

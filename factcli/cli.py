@@ -306,9 +306,9 @@ def _report_miss(answer: Any) -> None:
         hint = f"; did you mean {', '.join(repr(s) for s in answer.suggestions)}?" if answer.suggestions else ""
         _say(f"no match for {answer.query!r}{hint}")
     elif answer.ambiguous:
-        from .query import _number
+        from .query import as_number
 
-        more = "name the quantity instead" if _number(answer.query) is not None else "add more of the name"
+        more = "name the quantity instead" if as_number(answer.query) is not None else "add more of the name"
         _say(f"{answer.query!r} is ambiguous: {len(answer.matches)} candidates; {more}")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from .records import Frozen, set_field
+
 
 class ExitCode(IntEnum):
     """Exit statuses, grep-style; documented in the README."""
@@ -19,47 +21,16 @@ class ExitCode(IntEnum):
 MAX_MESSAGE_CHARS = 400
 
 
-class Problem:
-    """One thing wrong with a fact base, at a position in its file (1-based).
-
-    Written out as what ``@dataclass(frozen=True, slots=True)`` gave it (init, eq, hash, repr,
-    immutability): a dataclass costs ~0.5 ms at every start-up.
-    """
+class Problem(Frozen):
+    """One thing wrong with a fact base, at a position in its file (1-based)."""
 
     __slots__ = ("file", "line", "column", "message")  # noqa: RUF023  # field order
-    __match_args__ = __slots__
 
     def __init__(self, file: str, line: int | None, column: int | None, message: str) -> None:
-        _set = object.__setattr__
-        _set(self, "file", file)
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "message", message)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return (self.file, self.line, self.column, self.message) == (
-                other.file, other.line, other.column, other.message)  # type: ignore[attr-defined]
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.file, self.line, self.column, self.message))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__qualname__}(file={self.file!r}, line={self.line!r}, column={self.column!r}, message={self.message!r})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple[object, ...]:  # copy and pickle, which would otherwise assign the slots
-        return (type(self), (self.file, self.line, self.column, self.message))
+        set_field(self, "file", file)
+        set_field(self, "line", line)
+        set_field(self, "column", column)
+        set_field(self, "message", message)
 
     def __str__(self) -> str:
         message = self.message

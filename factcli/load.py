@@ -436,20 +436,24 @@ def load(path: str | os.PathLike[str] | None = None, *, sources_dir: str | os.Pa
 
     With ``sources_dir`` the quotes are also checked against the source texts.
     """
+    path = Path(path) if path is not None else default_facts_path()
+    data = read_bytes(path)
+    facts = load_bytes(data, os.fspath(path), sources_dir=sources_dir)
+    import hashlib  # here, not at the top: a warm lookup never hashes (see cache.py)
+
+    facts.digest = hashlib.sha256(data).hexdigest()
+    return facts
+
+
+def load_bytes(data: bytes, name: str, *, sources_dir: str | os.PathLike[str] | None = None) -> FactBase:
+    """Decode, parse and validate a fact file's bytes (``name`` is its path, for the problems)."""
     from .check import validate
 
-    path = Path(path) if path is not None else default_facts_path()
-    name = os.fspath(path)
-    data = read_bytes(path)
-    text = decode(data, name)
-    tree, problems = parse_tree(text, name, stream=sources_dir is None)
+    tree, problems = parse_tree(decode(data, name), name, stream=sources_dir is None)
     facts, more = validate(tree, name, sources_dir=sources_dir)
     problems.extend(more)
     if problems or facts is None:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise FactBaseError(problems)
-    import hashlib  # here, not at the top: a warm lookup never hashes (see cache.py)
-
     facts.path = name
-    facts.digest = hashlib.sha256(data).hexdigest()
     return facts

@@ -45,7 +45,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from .model import _Frozen
+from .records import Frozen, set_field
 from .normalize import LIGHT_WORDS, fold, folded_variants, initials
 
 DEFAULT_MIN_SCORE = 75.0  # below this a query matches nothing (exit 1, "did you mean")
@@ -142,37 +142,33 @@ def ratio(first: str, second: str) -> float:
     return rapid[0](first, second)  # type: ignore[no-any-return]
 
 
-class Candidate(_Frozen):
+class Candidate(Frozen):
     """One entity a query may mean, with the score and the name or alias that matched.
 
     (Frozen like the model's classes, and for the same reason not a dataclass: start-up.)"""
 
     __slots__ = ("ordinal", "score", "matched")  # noqa: RUF023  # field order
-    _fields = __slots__
 
     def __init__(self, ordinal: int, score: float, matched: str) -> None:
-        _set(self, "ordinal", ordinal)
-        _set(self, "score", score)
-        _set(self, "matched", matched)
+        set_field(self, "ordinal", ordinal)
+        set_field(self, "score", score)
+        set_field(self, "matched", matched)
 
 
-class Names(_Frozen):
+class Names(Frozen):
     """An entity's name and aliases, folded for scoring (one entry per label)."""
 
     __slots__ = ("kind", "labels", "fulls", "words", "all_words", "heads")  # noqa: RUF023  # field order
-    _fields = __slots__
 
     def __init__(self, kind: str, labels: tuple[str, ...], fulls: tuple[str, ...], words: tuple[tuple[str, ...], ...],
                  all_words: frozenset[str], heads: frozenset[str]) -> None:
-        _set(self, "kind", kind)
-        _set(self, "labels", labels)  # as written, for ``Candidate.matched``
-        _set(self, "fulls", fulls)  # each label folded
-        _set(self, "words", words)  # the words of each folded label
-        _set(self, "all_words", all_words)
-        _set(self, "heads", heads)  # every word an exact form can begin with: the words and any initials
+        set_field(self, "kind", kind)
+        set_field(self, "labels", labels)  # as written, for ``Candidate.matched``
+        set_field(self, "fulls", fulls)  # each label folded
+        set_field(self, "words", words)  # the words of each folded label
+        set_field(self, "all_words", all_words)
+        set_field(self, "heads", heads)  # every word an exact form can begin with: the words and any initials
 
-
-_set = object.__setattr__
 
 
 @lru_cache(maxsize=_NAMES_CACHE_SIZE)

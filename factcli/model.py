@@ -4,18 +4,16 @@ An ``Entity`` (person, organization, place, event or figure) holds ``Claim``s; e
 carries one or more ``Citation``s, each a verbatim quote from a ``Source``. Nothing here
 reads files or prints: see ``load`` and ``check``.
 
-The classes are written out as plain ``__slots__`` classes with what
-``@dataclass(frozen=True, slots=True)`` gave them (keyword or positional ``__init__``,
-``__eq__`` and ``__hash__`` over the fields, ``__repr__``, assignment refused with
-``dataclasses.FrozenInstanceError``): dataclasses generate and ``exec`` their methods at
-every import, ~0.5 ms a class on every start-up.
+The value classes are ``records.Frozen`` subclasses: what ``@dataclass(frozen=True,
+slots=True)`` gives, without a dataclass's cost at every start-up.
 """
 
 from __future__ import annotations
 
 import re
-from operator import attrgetter
-from typing import Any, Iterator, Literal
+from typing import Iterator, Literal
+
+from .records import Frozen, set_field
 
 EntityKind = Literal["person", "organization", "place", "event", "figure"]
 ENTITY_KINDS: tuple[str, ...] = ("person", "organization", "place", "event", "figure")
@@ -28,9 +26,10 @@ RELATIONS: tuple[str, ...] = (
 
 QUALIFIERS: tuple[str, ...] = ("about", "some", "more than", "at least", "up to", "dozens")
 
+MAX_NUMBER_DIGITS = 30
+_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)  # not Arabic-Indic or fullwidth digits
 _POINT = re.compile(r"(?P<decade>\d{3}0)s|(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?", re.ASCII)
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_set = object.__setattr__
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -42,55 +41,26 @@ def _days_in_month(year: int, month: int) -> int:
     return _MONTH_DAYS[month]
 
 
-class _Frozen:
-    """Equality, hashing, repr and immutability over ``_fields``, as a frozen dataclass has them."""
-
-    __slots__ = ()
-    _fields: tuple[str, ...] = ()
-    _values: Any = None  # attrgetter(*_fields), called as self._values(self): the tuple a dataclass compares and hashes
-
-    def __init_subclass__(cls) -> None:
-        cls._values = staticmethod(attrgetter(*cls._fields))
-        cls.__match_args__ = cls._fields
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self._values(self) == other._values(other)  # type: ignore[attr-defined, no-any-return]
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._values(self))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self._fields)})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle, which would otherwise assign the slots
-        return (type(self), self._values(self))
+def parse_number(text: str) -> int | float:
+    """``93,340`` -> 93340, ``2.5`` -> 2.5; no exponents, NaN or infinities."""
+    if len(text) > MAX_NUMBER_DIGITS or not _NUMBER.fullmatch(text):
+        raise ValueError(f"{text[:40]!r} is not a number (digits, optional , groups and . decimals, at most {MAX_NUMBER_DIGITS} characters)")
+    plain = text.replace(",", "")
+    return float(plain) if "." in plain else int(plain)
 
 
-class PartialDate(_Frozen):
+class PartialDate(Frozen):
     """A date known to a year, month or day, or only to a decade ("1960s")."""
 
     __slots__ = ("year", "month", "day", "decade", "approximate")  # noqa: RUF023  # field order
-    _fields = __slots__
 
     def __init__(self, year: int, month: int | None = None, day: int | None = None, decade: bool = False,
                  approximate: bool = False) -> None:
-        _set(self, "year", year)
-        _set(self, "month", month)
-        _set(self, "day", day)
-        _set(self, "decade", decade)
-        _set(self, "approximate", approximate)
+        set_field(self, "year", year)
+        set_field(self, "month", month)
+        set_field(self, "day", day)
+        set_field(self, "decade", decade)
+        set_field(self, "approximate", approximate)
 
     @property
     def precision(self) -> str:
@@ -152,15 +122,14 @@ class PartialDate(_Frozen):
         return cls(year, month, day, approximate=approximate)
 
 
-class Period(_Frozen):
+class Period(Frozen):
     """A point in time (``end is None``) or a span from ``start`` to ``end``."""
 
     __slots__ = ("start", "end")  # noqa: RUF023  # field order
-    _fields = __slots__
 
     def __init__(self, start: PartialDate, end: PartialDate | None = None) -> None:
-        _set(self, "start", start)
-        _set(self, "end", end)
+        set_field(self, "start", start)
+        set_field(self, "end", end)
 
     @property
     def precision(self) -> str:
@@ -191,75 +160,71 @@ class Period(_Frozen):
         return cls(start, end)
 
 
-class Citation(_Frozen):
+class Citation(Frozen):
     """Where a claim comes from: a source id and a short verbatim quote from it."""
 
     __slots__ = ("source", "quote")  # noqa: RUF023  # field order
-    _fields = __slots__
 
     def __init__(self, source: str, quote: str) -> None:
-        _set(self, "source", source)
-        _set(self, "quote", quote)
+        set_field(self, "source", source)
+        set_field(self, "quote", quote)
 
 
-class Claim(_Frozen):
+class Claim(Frozen):
     """One statement about an entity, in the project's own words, with its citations."""
 
     __slots__ = ("text", "citations", "relation", "related", "date", "as_of", "value", "unit",  # noqa: RUF023
                  "qualifier", "attributed_to", "attribution", "subject")
-    _fields = __slots__
 
     def __init__(self, text: str, citations: tuple[Citation, ...], relation: str | None = None,
                  related: str | None = None, date: Period | None = None, as_of: Period | None = None,
                  value: int | float | None = None, unit: str | None = None, qualifier: str | None = None,
                  attributed_to: str | None = None, attribution: str | None = None, subject: str = "") -> None:
-        _set(self, "text", text)
-        _set(self, "citations", citations)
-        _set(self, "relation", relation)
-        _set(self, "related", related)
-        _set(self, "date", date)
-        _set(self, "as_of", as_of)
-        _set(self, "value", value)
-        _set(self, "unit", unit)
-        _set(self, "qualifier", qualifier)
-        _set(self, "attributed_to", attributed_to)  # an entity id: who says so
-        _set(self, "attribution", attribution)  # free text for an unnamed speaker
-        _set(self, "subject", subject)  # id of the entity the claim belongs to
+        set_field(self, "text", text)
+        set_field(self, "citations", citations)
+        set_field(self, "relation", relation)
+        set_field(self, "related", related)
+        set_field(self, "date", date)
+        set_field(self, "as_of", as_of)
+        set_field(self, "value", value)
+        set_field(self, "unit", unit)
+        set_field(self, "qualifier", qualifier)
+        set_field(self, "attributed_to", attributed_to)  # an entity id: who says so
+        set_field(self, "attribution", attribution)  # free text for an unnamed speaker
+        set_field(self, "subject", subject)  # id of the entity the claim belongs to
 
 
-class Entity(_Frozen):
+class Entity(Frozen):
     """A person, organization, place, event or figure with its claims."""
 
     __slots__ = ("id", "kind", "name", "summary", "aliases", "date", "claims")  # noqa: RUF023  # field order
-    _fields = __slots__
 
     def __init__(self, id: str, kind: str, name: str, summary: str, aliases: tuple[str, ...] = (),  # noqa: A002
                  date: Period | None = None, claims: tuple[Claim, ...] = ()) -> None:
-        _set(self, "id", id)
-        _set(self, "kind", kind)
-        _set(self, "name", name)
-        _set(self, "summary", summary)
-        _set(self, "aliases", aliases)
-        _set(self, "date", date)
-        _set(self, "claims", claims)
+        set_field(self, "id", id)
+        set_field(self, "kind", kind)
+        set_field(self, "name", name)
+        set_field(self, "summary", summary)
+        set_field(self, "aliases", aliases)
+        set_field(self, "date", date)
+        set_field(self, "claims", claims)
 
 
-class Source(_Frozen):
+class Source(Frozen):
     """One article the fact base cites."""
 
     __slots__ = ("id", "title", "published", "file", "author", "publisher", "published_note", "url")  # noqa: RUF023
-    _fields = __slots__
 
     def __init__(self, id: str, title: str, published: Period, file: str, author: str | None = None,  # noqa: A002
                  publisher: str | None = None, published_note: str | None = None, url: str | None = None) -> None:
-        _set(self, "id", id)
-        _set(self, "title", title)
-        _set(self, "published", published)
-        _set(self, "file", file)
-        _set(self, "author", author)
-        _set(self, "publisher", publisher)
-        _set(self, "published_note", published_note)
-        _set(self, "url", url)
+        set_field(self, "id", id)
+        set_field(self, "title", title)
+        set_field(self, "published", published)
+        set_field(self, "file", file)
+        set_field(self, "author", author)
+        set_field(self, "publisher", publisher)
+        set_field(self, "published_note", published_note)
+        set_field(self, "url", url)
 
 
 class FactBase:

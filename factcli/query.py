@@ -15,9 +15,10 @@ from . import cache
 from .errors import UsageError
 from .index import SHORTLIST_ALL_BELOW, NameIndex
 from .match import DEFAULT_MIN_SCORE, SUGGEST_MIN_SCORE, Candidate, close_candidates, is_ambiguous, rank
-from .load import _max_bytes as max_bytes, decode, default_facts_path, parse_tree, read_bytes
-from .model import Claim, Entity, FactBase, PartialDate, Period, Source
+from .load import _max_bytes as max_bytes, default_facts_path, load_bytes, read_bytes
+from .model import Claim, Entity, FactBase, PartialDate, Period, Source, parse_number
 from .normalize import fold
+from .records import Record
 
 PEOPLE_AND_ORGANIZATIONS = ("person", "organization")
 EVENTS = ("event",)
@@ -25,28 +26,7 @@ FIGURES = ("figure",)
 ALL_KINDS = ("person", "organization", "place", "event", "figure")
 
 
-class _Record:
-    """What ``@dataclass(slots=True)`` gives these result types (init, eq, repr), written out:
-    dataclasses build each class with exec at import, ~0.5 ms apiece on every start-up."""
-
-    __slots__ = ()
-    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, like a dataclass
-    _fields: tuple[str, ...] = ()  # what eq and repr compare and show: the slots, unless a class says otherwise
-
-    def __init_subclass__(cls) -> None:
-        if "_fields" not in cls.__dict__:
-            cls._fields = cls.__slots__
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self._fields)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self._fields)})"
-
-
-class Match(_Record):
+class Match(Record):
     """An entity a query found, with its score and the name or alias that matched.
 
     A match found through the cache decodes its entity only when ``entity`` is first read:
@@ -93,7 +73,7 @@ class Match(_Record):
         return None if self._entities is None else self._entities.record(self._ordinal)
 
 
-class Answer(_Record):
+class Answer(Record):
     """The result of looking a name up: matches best first, and whether they are a tie."""
 
     __slots__ = ("query", "matches", "ambiguous", "suggestions")  # noqa: RUF023  # field order: init, eq and repr
@@ -106,7 +86,7 @@ class Answer(_Record):
         self.suggestions = [] if suggestions is None else suggestions  # nearest names on a miss
 
 
-class SearchHit(_Record):
+class SearchHit(Record):
     __slots__ = ("entity", "score", "field", "text", "claim")  # noqa: RUF023  # field order: init, eq and repr
 
     def __init__(self, entity: Entity, score: float, field: str, text: str, claim: Claim | None = None) -> None:
@@ -117,7 +97,7 @@ class SearchHit(_Record):
         self.claim = claim
 
 
-class TimelineEntry(_Record):
+class TimelineEntry(Record):
     __slots__ = ("when", "entity", "claim")  # noqa: RUF023  # field order: init, eq and repr
 
     def __init__(self, when: Period, entity: Entity, claim: Claim | None) -> None:
@@ -164,20 +144,9 @@ def _hash_and_load(path: Path, use_cache: bool, read_cache: bool = True) -> tupl
             cache.warn(f"ignoring a damaged cache file {target}; rebuilding it")
         except OSError:
             pass  # unreadable cache: only speed is lost
-    from .check import validate
-    from .errors import FactBaseError
-
-    text = decode(data, name)
-    del data  # a 1M-entity file is 1.5 GB: keep one copy of it, not two
-    tree, problems = parse_tree(text, name)
-    del text
-    facts, more = validate(tree, name)
-    del tree
-    problems.extend(more)
-    if problems or facts is None:
-        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        raise FactBaseError(problems)
-    facts.path, facts.digest = name, digest
+    facts = load_bytes(data, name)
+    del data  # a 1M-entity file is 1.5 GB: not kept through the index build
+    facts.digest = digest
     index = NameIndex.build((e.kind, labels_of(e)) for e in facts.entities.values())
     if target is not None:
         try:
@@ -268,7 +237,7 @@ class Catalog:
 
     def _figures_with_value(self, query: str, limit: int) -> Answer | None:
         """``figure 1,800``: the figures some source gives that number for; None if the query is no number."""
-        value = _number(query)
+        value = as_number(query)
         if value is None:
             return None
         found = [Match(entity, 100.0, query.strip()) for entity in map(self.entity_at, self.index.ordinals_of_kinds(("figure",)))
@@ -411,12 +380,12 @@ class Catalog:
         }
 
 
-def _number(text: str) -> int | float | None:
-    """``1,800`` -> 1800, ``2.5`` -> 2.5; None for anything that is not written as a number."""
-    plain = text.strip().replace(",", "")
-    if not plain or not plain.replace(".", "", 1).isdigit() or not plain.isascii():
+def as_number(text: str) -> int | float | None:
+    """A query written as a number (``1,800``, ``2.5``) as that number; None for anything else."""
+    try:
+        return parse_number(text.strip())
+    except ValueError:
         return None
-    return float(plain) if "." in plain else int(plain)
 
 
 def _bound(text: str, option: str) -> PartialDate:

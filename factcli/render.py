@@ -529,14 +529,9 @@ def _dumps(data: Any, **options: Any) -> str:
     """JSON with C1, DEL, bidi and zero-width characters escaped too (json escapes only C0).
 
     ``json.dumps`` with the same options, its encoder kept (dumps builds one per call unless the
-    options are the defaults). json escapes every C0 character in strings and writes nothing
-    else below a space but an indent's newlines, so ASCII output can only need the escape for
-    DEL: output without it is returned as it is, without the regular expression's pass.
+    options are the defaults).
     """
-    text = _encoder(**options).encode(data)
-    if text.isascii() and "\x7f" not in text and isinstance(options.get("indent", 0), (int, type(None))):
-        return text
-    return _UNSAFE.sub(_json_escape, text)
+    return _safe(_encoder(**options).encode(data))
 
 
 def _encoder(**options: Any) -> json.JSONEncoder:
@@ -548,7 +543,12 @@ def _encoder(**options: Any) -> json.JSONEncoder:
 
 
 def _safe(text: str) -> str:
-    """``_dumps``' last step for JSON written without indentation: its extra escapes."""
+    """JSON text with ``_dumps``' extra escapes applied.
+
+    json escapes every C0 character in strings and writes nothing else below a space but an
+    indent's newlines, so ASCII output can only need the escape for DEL: output without it is
+    returned as it is, without the regular expression's pass.
+    """
     if text.isascii() and "\x7f" not in text:
         return text
     return _UNSAFE.sub(_json_escape, text)
