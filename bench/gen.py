@@ -43,28 +43,103 @@ Hinata Aoi Sakura Emi Erika Ayumi Chika Fumiko Hiroko Kazuko Keiko Mariko Noriko
 Ichiro Jiro Saburo Goro Hayato Isamu Katsuro Masato Noboru Ryuji Seiji Shinji Susumu Tadashi Toshio
 Yoshiro Akiko Chieko Emiko Harumi Junko Kiyomi Michiko Nobuko Reiko Shizuka Takako Yoshiko Atsuko Misaki""".split()
 MACRONS = {  # long vowels as the Hepburn romanization writes them
-    "Sato": "Satō", "Ito": "Itō", "Kato": "Katō", "Saito": "Saitō", "Goto": "Gotō", "Kondo": "Kondō",
-    "Endo": "Endō", "Ota": "Ōta", "Ono": "Ōno", "Ando": "Andō", "Ohno": "Ōno", "Otsuka": "Ōtsuka",
-    "Kudo": "Kudō", "Oshima": "Ōshima", "Naito": "Naitō", "Kono": "Kōno", "Onishi": "Ōnishi",
-    "Kyosuke": "Kyōsuke", "Shohei": "Shōhei", "Shota": "Shōta", "Sotaro": "Sōtarō", "Yoichi": "Yōichi",
-    "Yosuke": "Yōsuke", "Ryosuke": "Ryōsuke", "Ryohei": "Ryōhei", "Yoko": "Yōko", "Yuko": "Yūko",
-    "Yuji": "Yūji", "Shinzo": "Shinzō", "Koichiro": "Kōichirō", "Junichiro": "Jun'ichirō", "Koji": "Kōji",
-    "Yuki": "Yūki", "Yuta": "Yūta", "Sota": "Sōta", "Ichiro": "Ichirō", "Jiro": "Jirō", "Saburo": "Saburō",
-    "Goro": "Gorō", "Ryuji": "Ryūji", "Yoshiro": "Yoshirō", "Kazuo": "Kazuo", "Toshio": "Toshio",
+    "Sato": "Satō",
+    "Ito": "Itō",
+    "Kato": "Katō",
+    "Saito": "Saitō",
+    "Goto": "Gotō",
+    "Kondo": "Kondō",
+    "Endo": "Endō",
+    "Ota": "Ōta",
+    "Ono": "Ōno",
+    "Ando": "Andō",
+    "Ohno": "Ōno",
+    "Otsuka": "Ōtsuka",
+    "Kudo": "Kudō",
+    "Oshima": "Ōshima",
+    "Naito": "Naitō",
+    "Kono": "Kōno",
+    "Onishi": "Ōnishi",
+    "Kyosuke": "Kyōsuke",
+    "Shohei": "Shōhei",
+    "Shota": "Shōta",
+    "Sotaro": "Sōtarō",
+    "Yoichi": "Yōichi",
+    "Yosuke": "Yōsuke",
+    "Ryosuke": "Ryōsuke",
+    "Ryohei": "Ryōhei",
+    "Yoko": "Yōko",
+    "Yuko": "Yūko",
+    "Yuji": "Yūji",
+    "Shinzo": "Shinzō",
+    "Koichiro": "Kōichirō",
+    "Junichiro": "Jun'ichirō",
+    "Koji": "Kōji",
+    "Yuki": "Yūki",
+    "Yuta": "Yūta",
+    "Sota": "Sōta",
+    "Ichiro": "Ichirō",
+    "Jiro": "Jirō",
+    "Saburo": "Saburō",
+    "Goro": "Gorō",
+    "Ryuji": "Ryūji",
+    "Yoshiro": "Yoshirō",
+    "Kazuo": "Kazuo",
+    "Toshio": "Toshio",
 }
-KO_FAMILY = (["Kim"] * 21 + ["Lee"] * 14 + ["Park"] * 8 + ["Choi"] * 5 + ["Jung"] * 4 + ["Kang"] * 2 +
-             "Cho Yoon Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song Yoo Hong Jeon Ko Moon Yang Son Bae Baek Heo "
-             "Nam Noh Ha Kwak Sung Cha Joo Woo Koo Min Ryu Na Jin Ji Eom Chae Won Cheon Bang Kong Hyun Ham Byun "
-             "Yeom Yeo Choo Do Seok Sun Seol Ma Gil Yeon Wi Pyo Myung Ki Ban Ra Wang Geum Ok Yook In Maeng".split())
+KO_FAMILY = (
+    ["Kim"] * 21
+    + ["Lee"] * 14
+    + ["Park"] * 8
+    + ["Choi"] * 5
+    + ["Jung"] * 4
+    + ["Kang"] * 2
+    + "Cho Yoon Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song Yoo Hong Jeon Ko Moon Yang Son Bae Baek Heo "
+    "Nam Noh Ha Kwak Sung Cha Joo Woo Koo Min Ryu Na Jin Ji Eom Chae Won Cheon Bang Kong Hyun Ham Byun "
+    "Yeom Yeo Choo Do Seok Sun Seol Ma Gil Yeon Wi Pyo Myung Ki Ban Ra Wang Geum Ok Yook In Maeng".split()
+)
 KO_SYLLABLES = """min jun seo yeon ji hoon woo jin hyun su ye eun ha young sung ho jae dong kyung hee soo
 jung tae hwan yong chul sang gi yun bin jae won na ra mi kyu seok il un ju ah in hye sook ok nam
 gyu han chan hyuk beom cheol doo bo da ga ri si yu rim hae sol seung geun ung jong taek""".split()
 COMPANY_WORDS = """Pacific Northern Eastern United Allied National Civic Maritime Heritage Harbor Summit Pioneer
 Liberty Frontier Meridian Keystone Atlas Sterling Horizon Beacon Cedar Granite Orchard Silverline""".split()
-ORG_KINDS = ["Association", "Foundation", "Institute", "Society", "Council", "Committee", "Trading Company",
-             "Shipping Line", "Newspaper", "Broadcasting", "Research Center", "League", "Union", "Bureau"]
-PLACES = ["Seoul", "Busan", "Pyongyang", "Tokyo", "Osaka", "Niigata", "Sado", "Kyoto", "Sapporo", "Incheon",
-          "Boston", "Chicago", "Denver", "Seattle", "Rich Square", "Geneva", "Beijing", "Jakarta", "Hanoi"]
+ORG_KINDS = [
+    "Association",
+    "Foundation",
+    "Institute",
+    "Society",
+    "Council",
+    "Committee",
+    "Trading Company",
+    "Shipping Line",
+    "Newspaper",
+    "Broadcasting",
+    "Research Center",
+    "League",
+    "Union",
+    "Bureau",
+]
+PLACES = [
+    "Seoul",
+    "Busan",
+    "Pyongyang",
+    "Tokyo",
+    "Osaka",
+    "Niigata",
+    "Sado",
+    "Kyoto",
+    "Sapporo",
+    "Incheon",
+    "Boston",
+    "Chicago",
+    "Denver",
+    "Seattle",
+    "Rich Square",
+    "Geneva",
+    "Beijing",
+    "Jakarta",
+    "Hanoi",
+]
 RELATIONS = ["met-with", "works-for", "member-of", "relative-of", "spouse", "addressed"]
 EVENT_WORDS = ["summit", "talks", "visit", "hearing", "conference", "repatriation", "trial", "meeting"]
 
@@ -115,7 +190,11 @@ class Names:
         family = r.choice(KO_FAMILY)
         a, b = r.choice(KO_SYLLABLES), r.choice(KO_SYLLABLES)
         style = r.random()
-        given = f"{a.capitalize()}-{b}" if style < 0.5 else (f"{a.capitalize()} {b.capitalize()}" if style < 0.8 else f"{a.capitalize()}{b}")
+        given = (
+            f"{a.capitalize()}-{b}"
+            if style < 0.5
+            else (f"{a.capitalize()} {b.capitalize()}" if style < 0.8 else f"{a.capitalize()}{b}")
+        )
         name = f"{family} {given}"  # family name first, as Korean names are written
         aliases = [f"{given} {family}"] if r.random() < 0.3 else []
         return name, aliases, "ko", [given, family]
@@ -140,11 +219,11 @@ def typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.random()
     if kind < 0.3:
-        return word[:i] + word[i + 1:]  # dropped letter
+        return word[:i] + word[i + 1 :]  # dropped letter
     if kind < 0.55:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]  # swapped letters
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # swapped letters
     if kind < 0.8:
-        return word[:i] + rng.choice("aeioustnrl") + word[i + 1:]  # wrong letter
+        return word[:i] + rng.choice("aeioustnrl") + word[i + 1 :]  # wrong letter
     return word[:i] + word[i] + word[i:]  # doubled letter
 
 
@@ -219,9 +298,11 @@ def generate(count: int, out: Path, seed: int = 5, queries: int = 2000) -> None:
     write.append("sources:\n")
     for s in range(n_sources):
         year = rng.randint(1960, 2023)
-        write.append(f"  - id: src-{s:07d}\n    title: {q(fake.sentence(nb_words=7).rstrip('.'))}\n"
-                     f"    publisher: {q(fake.company())}\n    published: {year}-{rng.randint(1, 12):02d}\n"
-                     f"    file: src-{s:07d}.txt\n")
+        write.append(
+            f"  - id: src-{s:07d}\n    title: {q(fake.sentence(nb_words=7).rstrip('.'))}\n"
+            f"    publisher: {q(fake.company())}\n    published: {year}-{rng.randint(1, 12):02d}\n"
+            f"    file: src-{s:07d}.txt\n"
+        )
     write.append("entities:\n")
     ids: list[str] = []
     people: list[tuple[str, str, str, list[str]]] = []  # (id, name, culture, parts) for queries
@@ -254,7 +335,9 @@ def generate(count: int, out: Path, seed: int = 5, queries: int = 2000) -> None:
             elif kind == "organization":
                 lines.append(f"    summary: {q(f'An organization based in {place}.')}\n")
             else:
-                lines.append(f"    summary: {q(f'A person from {place}, in the news in the {rng.randint(196, 202)}0s.')}\n")
+                lines.append(
+                    f"    summary: {q(f'A person from {place}, in the news in the {rng.randint(196, 202)}0s.')}\n"
+                )
             lines.append("    claims:\n")
             year = rng.randint(1930, 2000)
             for c in range(5):
@@ -264,9 +347,13 @@ def generate(count: int, out: Path, seed: int = 5, queries: int = 2000) -> None:
                 if c == 0:
                     claim.append(f"        date: {year}\n")
                 elif c == 1 and len(ids) > 1:
-                    claim.append(f"        relation: {rng.choice(RELATIONS)}\n        related: {ids[rng.randrange(len(ids) - 1)]}\n")
+                    claim.append(
+                        f"        relation: {rng.choice(RELATIONS)}\n        related: {ids[rng.randrange(len(ids) - 1)]}\n"
+                    )
                 elif c == 2:
-                    claim.append(f"        value: {rng.randint(2, 5000):,}\n        unit: people\n        as_of: {year + rng.randint(20, 60)}-{rng.randint(1, 12):02d}~\n")
+                    claim.append(
+                        f"        value: {rng.randint(2, 5000):,}\n        unit: people\n        as_of: {year + rng.randint(20, 60)}-{rng.randint(1, 12):02d}~\n"
+                    )
                     claim.append("        qualifier: about\n") if rng.random() < 0.3 else None
                 elif c == 3 and len(ids) > 1:
                     claim.append(f"        attributed_to: {ids[rng.randrange(len(ids) - 1)]}\n")
@@ -276,7 +363,9 @@ def generate(count: int, out: Path, seed: int = 5, queries: int = 2000) -> None:
                 claim.append(f"        citations:\n          - source: {source}\n            quote: {q(quote)}\n")
                 if rng.random() < 0.2:
                     other = f"src-{rng.randrange(n_sources):07d}"
-                    claim.append(f"          - source: {other}\n            quote: {q(sentences[rng.randrange(len(sentences))])}\n")
+                    claim.append(
+                        f"          - source: {other}\n            quote: {q(sentences[rng.randrange(len(sentences))])}\n"
+                    )
                 lines.append("".join(claim))
             chunk.append("".join(lines))
             if len(chunk) >= 2000:

@@ -61,8 +61,9 @@ def run_measured(args: list[str], env: dict[str, str], stdin: Path | None = None
     return time.perf_counter() - started, usage.ru_maxrss / 1024, process.returncode
 
 
-def hyperfine(commands: dict[str, str], env: dict[str, str], runs: int, warmup: int = 3,
-              rounds: int = 1) -> dict[str, dict[str, float]]:
+def hyperfine(
+    commands: dict[str, str], env: dict[str, str], runs: int, warmup: int = 3, rounds: int = 1
+) -> dict[str, dict[str, float]]:
     """Median/mean/stddev/min in ms per named command, from hyperfine (whole processes).
 
     With ``rounds`` > 1 the commands are timed in that many hyperfine runs, each command's
@@ -72,18 +73,36 @@ def hyperfine(commands: dict[str, str], env: dict[str, str], runs: int, warmup: 
     times: dict[str, list[float]] = {name: [] for name in commands}
     names = list(commands)
     for turn in range(rounds):
-        order = names[turn % len(names):] + names[: turn % len(names)]
+        order = names[turn % len(names) :] + names[: turn % len(names)]
         with tempfile.NamedTemporaryFile(suffix=".json") as export:
-            args = ["hyperfine", "-N", "--style", "none", "--warmup", str(warmup), "--runs",
-                    str(max(2, -(-runs // rounds))), "--ignore-failure", "--export-json", export.name]
+            args = [
+                "hyperfine",
+                "-N",
+                "--style",
+                "none",
+                "--warmup",
+                str(warmup),
+                "--runs",
+                str(max(2, -(-runs // rounds))),
+                "--ignore-failure",
+                "--export-json",
+                export.name,
+            ]
             for name in order:
                 args += ["-n", name, commands[name]]
             subprocess.run(args, check=True, env=env, stdout=subprocess.DEVNULL)
             for result in json.loads(Path(export.name).read_text())["results"]:
                 times[result["command"]].extend(result["times"])
-    return {name: {"median": statistics.median(t) * 1e3, "mean": statistics.mean(t) * 1e3,
-                   "stddev": (statistics.stdev(t) if len(t) > 1 else 0.0) * 1e3, "min": min(t) * 1e3, "runs": len(t)}
-            for name, t in times.items()}
+    return {
+        name: {
+            "median": statistics.median(t) * 1e3,
+            "mean": statistics.mean(t) * 1e3,
+            "stddev": (statistics.stdev(t) if len(t) > 1 else 0.0) * 1e3,
+            "min": min(t) * 1e3,
+            "runs": len(t),
+        }
+        for name, t in times.items()
+    }
 
 
 def machine() -> dict[str, str]:
@@ -112,11 +131,20 @@ def machine() -> dict[str, str]:
         except (OSError, IndexError, subprocess.SubprocessError):
             return "absent"
 
-    return {"cpus": str(os.cpu_count()), "cpu": cpu, "memory": memory, "os": platform.platform(),
-            "python": platform.python_version(), "typer": typer.__version__, "rapidfuzz": rapidfuzz.__version__,
-            "pyyaml": f"{yaml.__version__} ({'libyaml C loader' if getattr(yaml, '__with_libyaml__', False) else 'pure Python'})",
-            "hyperfine": version("hyperfine", "--version"), "jq": version("jq", "--version"),
-            "yq": version("yq", "--version"), "load": " ".join(Path("/proc/loadavg").read_text().split()[:3])}
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "typer": typer.__version__,
+        "rapidfuzz": rapidfuzz.__version__,
+        "pyyaml": f"{yaml.__version__} ({'libyaml C loader' if getattr(yaml, '__with_libyaml__', False) else 'pure Python'})",
+        "hyperfine": version("hyperfine", "--version"),
+        "jq": version("jq", "--version"),
+        "yq": version("yq", "--version"),
+        "load": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+    }
 
 
 # -- the shipped fact base against the tools ------------------------------------------------------------
@@ -160,8 +188,19 @@ def ensure_base(size: str, out: Path, queries: int) -> Path:
     facts = out / f"facts-{size}.yaml"
     if not facts.is_file() or not facts.with_suffix(".queries.tsv").is_file():
         print(f"  generating {facts.name} ...", file=sys.stderr, flush=True)
-        subprocess.run([PYTHON, str(BENCH / "gen.py"), "--entities", str(SIZES[size]), "--out", str(facts),
-                        "--queries", str(queries)], check=True)
+        subprocess.run(
+            [
+                PYTHON,
+                str(BENCH / "gen.py"),
+                "--entities",
+                str(SIZES[size]),
+                "--out",
+                str(facts),
+                "--queries",
+                str(queries),
+            ],
+            check=True,
+        )
     return facts
 
 
@@ -182,8 +221,12 @@ def measure_size(size: str, out: Path, env: dict[str, str], runs: int, exhaustiv
     plain.write_text("".join(f"{text}\n" for text, _, _ in rows), encoding="utf-8")
     cache_dir = Path(tempfile.mkdtemp(prefix=f"factcli-bench-{size}-"))
     env = {**env, "FACTCLI_CACHE_DIR": str(cache_dir), "FACTCLI_MAX_BYTES": str(1 << 40)}
-    result: dict = {"size": size, "entities": SIZES[size], "file_mb": facts.stat().st_size / 2**20,  # type: ignore[type-arg]
-                    "queries": len(rows)}
+    result: dict = {
+        "size": size,
+        "entities": SIZES[size],
+        "file_mb": facts.stat().st_size / 2**20,  # type: ignore[type-arg]
+        "queries": len(rows),
+    }
     probe = rows[0][0]
     who = [*factcli_command(), "--facts", str(facts), "who", probe, "--format", "json"]
     try:
@@ -208,13 +251,23 @@ def measure_size(size: str, out: Path, env: dict[str, str], runs: int, exhaustiv
         result["batch_qps"] = len(rows) / result["batch_s"]
         result["batch_peak_mb"] = max(peaks)
         print(f"  {size}: match time and accuracy ...", file=sys.stderr, flush=True)
-        inner = subprocess.run([PYTHON, str(Path(__file__)), "--inner", str(facts), "--exhaustive", str(exhaustive)],
-                               env=env, capture_output=True, text=True, check=True)
+        inner = subprocess.run(
+            [PYTHON, str(Path(__file__)), "--inner", str(facts), "--exhaustive", str(exhaustive)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         result.update(json.loads(inner.stdout.strip().splitlines()[-1]))
         if SIZES[size] <= 100_000:  # the 1M breakdown would take as long as its cold load again
             print(f"  {size}: cold load, stage by stage ...", file=sys.stderr, flush=True)
-            stages = subprocess.run([PYTHON, str(Path(__file__)), "--inner-cold", str(facts)], env=env,
-                                    capture_output=True, text=True, check=True)
+            stages = subprocess.run(
+                [PYTHON, str(Path(__file__)), "--inner-cold", str(facts)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             result["cold_stages"] = json.loads(stages.stdout.strip().splitlines()[-1])
     finally:
         shutil.rmtree(cache_dir, ignore_errors=True)
@@ -299,17 +352,25 @@ def inner(facts: Path, exhaustive: int) -> None:
 
         def top(a):  # type: ignore[no-untyped-def]
             return (a.matches[0].entity.id, a.matches[0].score, a.ambiguous) if a.matches else None
+
         agree += top(scan) == top(answer)
     times.sort()
-    print(json.dumps({
-        "match_median_ms": times[len(times) // 2] * 1e3, "match_p95_ms": times[int(len(times) * 0.95)] * 1e3,
-        "match_mean_ms": statistics.mean(times) * 1e3,
-        "top1_index": hits / len(rows), "subset": len(subset),
-        "top1_index_subset": index_hits / max(len(subset), 1), "top1_exhaustive_subset": scan_hits / max(len(subset), 1),
-        "agree_subset": agree / max(len(subset), 1),
-        "scan_median_ms": statistics.median(scan_times) * 1e3 if scan_times else None,
-        "inner_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+    print(
+        json.dumps(
+            {
+                "match_median_ms": times[len(times) // 2] * 1e3,
+                "match_p95_ms": times[int(len(times) * 0.95)] * 1e3,
+                "match_mean_ms": statistics.mean(times) * 1e3,
+                "top1_index": hits / len(rows),
+                "subset": len(subset),
+                "top1_index_subset": index_hits / max(len(subset), 1),
+                "top1_exhaustive_subset": scan_hits / max(len(subset), 1),
+                "agree_subset": agree / max(len(subset), 1),
+                "scan_median_ms": statistics.median(scan_times) * 1e3 if scan_times else None,
+                "inner_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 # -- report ---------------------------------------------------------------------------------------------
@@ -320,43 +381,61 @@ def report(info: dict, tool_results: dict, sizes: list[dict]) -> str:  # type: i
         yq = tool_results.get("yq (select the entity, YAML)", {}).get("median")
         floor = tool_results.get("floor: minimal Typer app, JSON", {}).get("median")
         floor_table = tool_results.get("floor: minimal Typer app, Rich table", {}).get("median")
-        lines += ["", "## The shipped fact base, side by side (hyperfine, whole processes, warm cache; runs pooled "
-                  "from 5 rotated rounds)", "",
-                  "| command | median ms | min ms | mean ± sd ms | median × yq | median × Typer floor (JSON) |",
-                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            "## The shipped fact base, side by side (hyperfine, whole processes, warm cache; runs pooled "
+            "from 5 rotated rounds)",
+            "",
+            "| command | median ms | min ms | mean ± sd ms | median × yq | median × Typer floor (JSON) |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for name, r in tool_results.items():
             ratio_yq = f"{r['median'] / yq:.2f}" if yq else "-"
             ratio_floor = f"{r['median'] / floor:.2f}" if floor else "-"
-            lines.append(f"| {name} | {r['median']:.1f} | {r['min']:.1f} | {r['mean']:.1f} ± {r['stddev']:.1f} | {ratio_yq} | {ratio_floor} |")
+            lines.append(
+                f"| {name} | {r['median']:.1f} | {r['min']:.1f} | {r['mean']:.1f} ± {r['stddev']:.1f} | {ratio_yq} | {ratio_floor} |"
+            )
         if floor_table:
             lines.append(f"\nRich-table floor: {floor_table:.1f} ms.")
     if sizes:
-        lines += ["", "## Synthetic fact bases", "",
-                  "| entities | YAML MB | cold load s | cold peak MB | cache MB | warm `who` ms median (min) | batch q/s |"
-                  " match ms median / p95 | top-1 index (all queries) | top-1 index / exhaustive (first n) | agree |"
-                  " peak MB: warm `who` / batch / in-process bench |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            "## Synthetic fact bases",
+            "",
+            "| entities | YAML MB | cold load s | cold peak MB | cache MB | warm `who` ms median (min) | batch q/s |"
+            " match ms median / p95 | top-1 index (all queries) | top-1 index / exhaustive (first n) | agree |"
+            " peak MB: warm `who` / batch / in-process bench |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for r in sizes:
             lines.append(
                 f"| {r['entities']:,} | {r['file_mb']:.0f} | {r['cold_s']:.1f} | {r['cold_peak_mb']:,.0f} | {r['cache_mb']:.0f} | "
                 f"{r['warm_who_ms']['median']:.0f} ({r['warm_who_ms']['min']:.0f}) | {r['batch_qps']:,.0f} | "
                 f"{r['match_median_ms']:.2f} / {r['match_p95_ms']:.2f} | {r['top1_index']:.1%} | "
                 f"{r['top1_index_subset']:.1%} / {r['top1_exhaustive_subset']:.1%} (n={r['subset']}) | {r['agree_subset']:.1%} | "
-                f"{r['warm_peak_mb']:.0f} / {r['batch_peak_mb']:.0f} / {r['inner_peak_mb']:.0f} |")
+                f"{r['warm_peak_mb']:.0f} / {r['batch_peak_mb']:.0f} / {r['inner_peak_mb']:.0f} |"
+            )
         staged = [r for r in sizes if r.get("cold_stages")]
         if staged:
-            lines += ["", "Cold load by stage (seconds; one process, no cache). libyaml's event stream alone is the floor "
-                      "any loader built on PyYAML's C parser pays; `yaml.load(CSafeLoader)` (PyYAML's \"C loader\", whose "
-                      "constructor is Python) is shown where it finishes in reasonable time.", "",
-                      "| entities | read + decode | libyaml events (floor) | yaml.load CSafeLoader | parse_tree (events → positioned tree) |"
-                      " validate | index | cache write | total / floor |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            lines += [
+                "",
+                "Cold load by stage (seconds; one process, no cache). libyaml's event stream alone is the floor "
+                "any loader built on PyYAML's C parser pays; `yaml.load(CSafeLoader)` (PyYAML's \"C loader\", whose "
+                "constructor is Python) is shown where it finishes in reasonable time.",
+                "",
+                "| entities | read + decode | libyaml events (floor) | yaml.load CSafeLoader | parse_tree (events → positioned tree) |"
+                " validate | index | cache write | total / floor |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            ]
             for r in staged:
                 c = r["cold_stages"]
                 total = c["read_decode_s"] + c["parse_tree_s"] + c["validate_s"] + c["index_s"] + c["cache_write_s"]
                 full = f"{c['pyyaml_csafeloader_s']:.2f}" if "pyyaml_csafeloader_s" in c else "-"
-                lines.append(f"| {r['entities']:,} | {c['read_decode_s']:.2f} | {c['libyaml_events_s']:.2f} | {full} | "
-                             f"{c['parse_tree_s']:.2f} | {c['validate_s']:.2f} | {c['index_s']:.2f} | {c['cache_write_s']:.2f} | "
-                             f"{total / c['libyaml_events_s']:.1f}× |")
+                lines.append(
+                    f"| {r['entities']:,} | {c['read_decode_s']:.2f} | {c['libyaml_events_s']:.2f} | {full} | "
+                    f"{c['parse_tree_s']:.2f} | {c['validate_s']:.2f} | {c['index_s']:.2f} | {c['cache_write_s']:.2f} | "
+                    f"{total / c['libyaml_events_s']:.1f}× |"
+                )
     return "\n".join(lines)
 
 
@@ -364,8 +443,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1k,10k,100k", help="comma-separated: 1k, 10k, 100k, 1m")
     parser.add_argument("--runs", type=int, default=15, help="hyperfine runs per command (>= 10)")
-    parser.add_argument("--exhaustive", type=int, default=None,
-                        help="queries also scored exhaustively, per size (default: 300 up to 10k, 100 at 100k, 10 at 1m)")
+    parser.add_argument(
+        "--exhaustive",
+        type=int,
+        default=None,
+        help="queries also scored exhaustively, per size (default: 300 up to 10k, 100 at 100k, 10 at 1m)",
+    )
     parser.add_argument("--queries", type=int, default=2000, help="perturbed queries generated per size")
     parser.add_argument("--skip-tools", action="store_true", help="do not time jq, yq and the Typer floor")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
@@ -383,8 +466,9 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     # installed packages come with bytecode; a checkout run with PYTHONDONTWRITEBYTECODE would
     # recompile factcli in every process and time the compiler
-    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "factcli"), str(BENCH)], check=False,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PYTHON, "-m", "compileall", "-q", str(ROOT / "factcli"), str(BENCH)], check=False, stdout=subprocess.DEVNULL
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     info = machine()
@@ -397,8 +481,11 @@ def main() -> None:
     for size in [s.strip().lower() for s in args.sizes.split(",") if s.strip()]:
         if size not in SIZES:
             sys.exit(f"unknown size {size!r}; use {', '.join(SIZES)}")
-        exhaustive = args.exhaustive if args.exhaustive is not None else (
-            300 if SIZES[size] <= 10_000 else 100 if SIZES[size] <= 100_000 else 10)
+        exhaustive = (
+            args.exhaustive
+            if args.exhaustive is not None
+            else (300 if SIZES[size] <= 10_000 else 100 if SIZES[size] <= 100_000 else 10)
+        )
         results["sizes"].append(measure_size(size, args.out, env, args.runs, exhaustive, args.queries))
         (args.out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(info, results["tools"], results["sizes"])

@@ -70,8 +70,10 @@ def _date_record(period: Period | None) -> tuple | None:  # type: ignore[type-ar
     if period is None:
         return None
     start, end = period.start, period.end
-    return ((start.year, start.month, start.day, start.decade, start.approximate),
-            None if end is None else (end.year, end.month, end.day, end.decade, end.approximate))
+    return (
+        (start.year, start.month, start.day, start.decade, start.approximate),
+        None if end is None else (end.year, end.month, end.day, end.decade, end.approximate),
+    )
 
 
 _PERIODS: dict[tuple, Period] = {}  # type: ignore[type-arg]  # frozen, so shared: dates repeat (years, decades)
@@ -91,8 +93,19 @@ def _period(record: tuple | None) -> Period | None:  # type: ignore[type-arg]
 
 def entity_record(entity: Entity) -> tuple:  # type: ignore[type-arg]
     claims = tuple(
-        (c.text, tuple((x.source, x.quote) for x in c.citations), c.relation, c.related, _date_record(c.date),
-         _date_record(c.as_of), c.value, c.unit, c.qualifier, c.attributed_to, c.attribution)
+        (
+            c.text,
+            tuple((x.source, x.quote) for x in c.citations),
+            c.relation,
+            c.related,
+            _date_record(c.date),
+            _date_record(c.as_of),
+            c.value,
+            c.unit,
+            c.qualifier,
+            c.attributed_to,
+            c.attribution,
+        )
         for c in entity.claims
     )
     return (entity.id, entity.kind, entity.name, entity.summary, entity.aliases, _date_record(entity.date), claims)
@@ -101,18 +114,43 @@ def entity_record(entity: Entity) -> tuple:  # type: ignore[type-arg]
 def entity_from_record(record: tuple) -> Entity:  # type: ignore[type-arg]
     entity_id, kind, name, summary, aliases, date, claims = record
     return Entity(
-        entity_id, kind, name, summary, tuple(aliases), _period(date),
+        entity_id,
+        kind,
+        name,
+        summary,
+        tuple(aliases),
+        _period(date),
         tuple(
-            Claim(text, tuple(Citation(s, q) for s, q in cites), relation, related, _period(when), _period(as_of),
-                  value, unit, qualifier, attributed_to, attribution, entity_id)
+            Claim(
+                text,
+                tuple(Citation(s, q) for s, q in cites),
+                relation,
+                related,
+                _period(when),
+                _period(as_of),
+                value,
+                unit,
+                qualifier,
+                attributed_to,
+                attribution,
+                entity_id,
+            )
             for text, cites, relation, related, when, as_of, value, unit, qualifier, attributed_to, attribution in claims
         ),
     )
 
 
 def _source_record(source: Source) -> tuple:  # type: ignore[type-arg]
-    return (source.id, source.title, _date_record(source.published), source.file, source.author, source.publisher,
-            source.published_note, source.url)
+    return (
+        source.id,
+        source.title,
+        _date_record(source.published),
+        source.file,
+        source.author,
+        source.publisher,
+        source.published_note,
+        source.url,
+    )
 
 
 class LazySources(Mapping):  # type: ignore[type-arg]
@@ -124,8 +162,10 @@ class LazySources(Mapping):  # type: ignore[type-arg]
 
     def _all(self) -> dict[str, Source]:
         if self._sources is None:
-            self._sources = {r[0]: Source(r[0], r[1], _period(r[2]), r[3], r[4], r[5], r[6], r[7])  # type: ignore[arg-type]
-                             for r in self._records}
+            self._sources = {
+                r[0]: Source(r[0], r[1], _period(r[2]), r[3], r[4], r[5], r[6], r[7])  # type: ignore[arg-type]
+                for r in self._records
+            }
         return self._sources
 
     def __getitem__(self, key: str) -> Source:
@@ -146,8 +186,15 @@ class LazyEntities(Mapping):  # type: ignore[type-arg]
     they are served from there, so a damaged cache still gives the right answer.
     """
 
-    def __init__(self, index: NameIndex, ids: memoryview, records: memoryview, offsets: memoryview,
-                 crcs: memoryview, recover: Callable[[], Mapping[str, Entity]] | None = None) -> None:
+    def __init__(
+        self,
+        index: NameIndex,
+        ids: memoryview,
+        records: memoryview,
+        offsets: memoryview,
+        crcs: memoryview,
+        recover: Callable[[], Mapping[str, Entity]] | None = None,
+    ) -> None:
         self.index = index
         self.recover = recover
         self._fallback: list[Entity] | None = None
@@ -288,8 +335,11 @@ def write(facts: FactBase, index: NameIndex, path: Path) -> None:
             from .check import Entities  # a cold load's entities, kept as these records already
 
             entities = facts.entities
-            records = (entities.records() if isinstance(entities, Entities)
-                       else (marshal.dumps(entity_record(e)) for e in entities.values()))
+            records = (
+                entities.records()
+                if isinstance(entities, Entities)
+                else (marshal.dumps(entity_record(e)) for e in entities.values())
+            )
             for record in records:
                 out.write(record)
                 position += len(record)
@@ -298,9 +348,18 @@ def write(facts: FactBase, index: NameIndex, path: Path) -> None:
             table["records"] = (start, position - start, None)
             section("rec_off", offsets)
             section("rec_crc", crcs)
-            meta = marshal.dumps((FORMAT, __version__, facts.digest,
-                                  tuple(_source_record(s) for s in facts.sources.values()),
-                                  index.vocabulary, index.grams, index.kind_names, table))
+            meta = marshal.dumps(
+                (
+                    FORMAT,
+                    __version__,
+                    facts.digest,
+                    tuple(_source_record(s) for s in facts.sources.values()),
+                    index.vocabulary,
+                    index.grams,
+                    index.kind_names,
+                    table,
+                )
+            )
             out.write(meta)
             out.seek(0)
             out.write(_HEAD.pack(_MAGIC, position, len(meta), zlib.crc32(meta)))
@@ -314,8 +373,9 @@ def write(facts: FactBase, index: NameIndex, path: Path) -> None:
 
 
 # -- reading --------------------------------------------------------------------------------------
-def read(path: Path, digest: str, name: str,
-         recover: Callable[[], Mapping[str, Entity]] | None = None) -> tuple[FactBase, NameIndex]:
+def read(
+    path: Path, digest: str, name: str, recover: Callable[[], Mapping[str, Entity]] | None = None
+) -> tuple[FactBase, NameIndex]:
     """Open a cache file; raise FileNotFoundError when absent, CacheCorrupt when untrustworthy.
 
     Everything but the entity records is checked here; ``recover`` is what a record that fails

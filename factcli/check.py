@@ -12,9 +12,10 @@ import os
 import re
 import zlib
 from collections import abc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from sys import intern
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .errors import Problem
 from .load import Mapping, Node, Sequence
@@ -132,7 +133,10 @@ class _Checker:
     def slug(self, record: Mapping, what: str) -> str | None:
         value = self.text(record, "id", what)
         if value is not None and not _SLUG.fullmatch(value):
-            self.report(record.value_pos["id"], f"{what} id {value!r} must be a slug: lowercase letters, digits and single hyphens")
+            self.report(
+                record.value_pos["id"],
+                f"{what} id {value!r} must be a slug: lowercase letters, digits and single hyphens",
+            )
             return None
         return value
 
@@ -161,8 +165,11 @@ def _describe(node: object) -> str:
 def _choice(options: tuple[str, ...], label: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in options:
-            raise ValueError(f"{text[:40]!r} is not a known {label}{suggest(text, options)}; use one of {', '.join(options)}")
+            raise ValueError(
+                f"{text[:40]!r} is not a known {label}{suggest(text, options)}; use one of {', '.join(options)}"
+            )
         return text
+
     return parse
 
 
@@ -179,7 +186,9 @@ def _date(text: str) -> Period:
     return Period.parse(text)
 
 
-def validate(tree: Node | None, name: str, *, sources_dir: str | os.PathLike[str] | None = None) -> tuple[FactBase | None, list[Problem]]:
+def validate(
+    tree: Node | None, name: str, *, sources_dir: str | os.PathLike[str] | None = None
+) -> tuple[FactBase | None, list[Problem]]:
     """Check a positioned tree against the schema; return the model only when clean.
 
     Stops after MAX_PROBLEMS problems with a last one saying so.
@@ -193,7 +202,9 @@ def validate(tree: Node | None, name: str, *, sources_dir: str | os.PathLike[str
         return None, checker.problems
 
 
-def _validate(checker: _Checker, tree: Node | None, sources_dir: str | os.PathLike[str] | None) -> tuple[FactBase | None, list[Problem]]:
+def _validate(
+    checker: _Checker, tree: Node | None, sources_dir: str | os.PathLike[str] | None
+) -> tuple[FactBase | None, list[Problem]]:
     if tree is None:
         checker.report(None, "the file is empty; a fact file has 'sources' and 'entities'")
         return None, checker.problems
@@ -257,24 +268,45 @@ def _sources(checker: _Checker, root: Mapping) -> tuple[dict[str, Source], dict[
             continue
         source_id = checker.slug(record, "source")
         published = checker.parsed(record, "published", "source", _date)
-        fields = {key: checker.text(record, key, "source") for key in ("title", "file", "author", "publisher", "published_note")}
+        fields = {
+            key: checker.text(record, key, "source")
+            for key in ("title", "file", "author", "publisher", "published_note")
+        }
         url = checker.parsed(record, "url", "source", _url)
         if published is not None and published.approximate and not fields["published_note"]:
-            checker.report(record.value_pos["published"], "an approximate 'published' date needs a 'published_note' saying what it is inferred from")
+            checker.report(
+                record.value_pos["published"],
+                "an approximate 'published' date needs a 'published_note' saying what it is inferred from",
+            )
         if source_id is None:
             continue
         if source_id in sources or source_id in source_pos:
-            checker.report(record.value_pos["id"], f"duplicate source id {source_id!r} (first at line {source_pos[source_id][0]})")
+            checker.report(
+                record.value_pos["id"], f"duplicate source id {source_id!r} (first at line {source_pos[source_id][0]})"
+            )
             continue
         source_pos[source_id] = record.value_pos["id"]
         if published is not None and fields["title"] and fields["file"]:
-            sources[source_id] = Source(source_id, fields["title"], published, fields["file"], fields["author"],
-                                        fields["publisher"], fields["published_note"], url)
+            sources[source_id] = Source(
+                source_id,
+                fields["title"],
+                published,
+                fields["file"],
+                fields["author"],
+                fields["publisher"],
+                fields["published_note"],
+                url,
+            )
     return sources, source_pos
 
 
-def _entity(checker: _Checker, record: Mapping, sources: dict[str, Source], source_texts: dict[str, str] | None,
-            references: list[tuple[str, tuple[int, int], str]]) -> tuple[str | None, tuple[int, int] | None, Entity | None, bool]:
+def _entity(
+    checker: _Checker,
+    record: Mapping,
+    sources: dict[str, Source],
+    source_texts: dict[str, str] | None,
+    references: list[tuple[str, tuple[int, int], str]],
+) -> tuple[str | None, tuple[int, int] | None, Entity | None, bool]:
     """Check one entity: (its id, where the id is, the Entity or None, whether every claim was whole)."""
     entity_id = checker.slug(record, "entity")
     kind = checker.parsed(record, "kind", "entity", _choice(ENTITY_KINDS, "kind"))
@@ -282,7 +314,9 @@ def _entity(checker: _Checker, record: Mapping, sources: dict[str, Source], sour
     summary = checker.text(record, "summary", "entity")
     date = checker.parsed(record, "date", "entity", _date)
     if date is not None and kind is not None and kind != "event":
-        checker.report(record.value_pos["date"], f"only events have a 'date'; put the date of a {kind}'s fact on its claim")
+        checker.report(
+            record.value_pos["date"], f"only events have a 'date'; put the date of a {kind}'s fact on its claim"
+        )
     aliases = []
     for alias, alias_pos in checker.items(record, "aliases", "entity").items_with_pos():
         if not isinstance(alias, str) or not alias.strip():
@@ -317,8 +351,15 @@ class _Streamed:
 
     __slots__ = ("problems", "references", "entity_id", "id_pos", "entity", "whole")
 
-    def __init__(self, problems: Any, references: Any, entity_id: str | None, id_pos: tuple[int, int] | None,
-                 entity: bytes | None, whole: bool) -> None:
+    def __init__(
+        self,
+        problems: Any,
+        references: Any,
+        entity_id: str | None,
+        id_pos: tuple[int, int] | None,
+        entity: bytes | None,
+        whole: bool,
+    ) -> None:
         self.problems = problems  # (position, message) pairs, reported when validate replays them
         self.references = references
         self.entity_id = entity_id
@@ -377,7 +418,9 @@ class EntityStream:
         problems = _NOTHING
         record = None
         if len(checker.problems) > before:
-            problems = tuple((None if p.line is None else (p.line, p.column), p.message) for p in checker.problems[before:])
+            problems = tuple(
+                (None if p.line is None else (p.line, p.column), p.message) for p in checker.problems[before:]
+            )
         elif entity is not None and whole:  # else never part of a model: the file has problems
             record = _encode(entity)
         return _Streamed(problems, references or _NOTHING, entity_id, id_pos, record, whole)
@@ -467,8 +510,15 @@ class _Items(abc.ItemsView):  # type: ignore[type-arg]
         return zip(self._mapping, self._mapping._each())  # type: ignore[attr-defined]
 
 
-def _claim(checker: _Checker, node: Node, pos: tuple[int, int], subject: str, sources: dict[str, Source],
-           source_texts: dict[str, str] | None, references: list[tuple[str, tuple[int, int], str]]) -> Claim | None:
+def _claim(
+    checker: _Checker,
+    node: Node,
+    pos: tuple[int, int],
+    subject: str,
+    sources: dict[str, Source],
+    source_texts: dict[str, str] | None,
+    references: list[tuple[str, tuple[int, int], str]],
+) -> Claim | None:
     record = checker.record(node, CLAIM_FIELDS, "a claim", pos)
     if record is None:
         return None
@@ -477,7 +527,9 @@ def _claim(checker: _Checker, node: Node, pos: tuple[int, int], subject: str, so
     relation = checker.parsed(record, "relation", "claim", _choice(RELATIONS, "relation"))
     related = checker.text(record, "related", "claim")
     if relation is not None and related is None and "related" not in record:
-        checker.report(record.value_pos["relation"], "a claim with a 'relation' needs 'related': the entity it relates to")
+        checker.report(
+            record.value_pos["relation"], "a claim with a 'relation' needs 'related': the entity it relates to"
+        )
     for key in ("related", "attributed_to"):
         target = checker.text(record, key, "claim")
         if target is not None:
@@ -506,21 +558,47 @@ def _claim(checker: _Checker, node: Node, pos: tuple[int, int], subject: str, so
         else:
             quote = checker.text(cite, "quote", "citation")
         if quote is not None and len(quote) > MAX_QUOTE_CHARS:
-            checker.report(cite.value_pos["quote"], f"the quote is {len(quote)} characters; keep quotes under {MAX_QUOTE_CHARS}")
+            checker.report(
+                cite.value_pos["quote"], f"the quote is {len(quote)} characters; keep quotes under {MAX_QUOTE_CHARS}"
+            )
         if source is not None and source not in sources:
-            checker.report(cite.value_pos["source"], f"citation refers to unknown source {source!r}{suggest(source, sources)}")
+            checker.report(
+                cite.value_pos["source"], f"citation refers to unknown source {source!r}{suggest(source, sources)}"
+            )
         elif source is not None and quote is not None:
-            if source_texts is not None and source in source_texts and normalize_quote(quote) not in source_texts[source]:
-                checker.report(cite.value_pos["quote"], f"the quote does not appear in {sources[source].file}: {quote[:60]!r}")
+            if (
+                source_texts is not None
+                and source in source_texts
+                and normalize_quote(quote) not in source_texts[source]
+            ):
+                checker.report(
+                    cite.value_pos["quote"], f"the quote does not appear in {sources[source].file}: {quote[:60]!r}"
+                )
             citations.append(Citation(source, quote))
     if len(checker.problems) > before or text is None or not citations:
         return None
-    return Claim(text, tuple(citations), relation, related, date, as_of, value, unit, qualifier,
-                 attributed_to, attribution, subject)
+    return Claim(
+        text,
+        tuple(citations),
+        relation,
+        related,
+        date,
+        as_of,
+        value,
+        unit,
+        qualifier,
+        attributed_to,
+        attribution,
+        subject,
+    )
 
 
-def _read_sources(checker: _Checker, sources: dict[str, Source], source_pos: dict[str, tuple[int, int]],
-                  sources_dir: str | os.PathLike[str]) -> dict[str, str]:
+def _read_sources(
+    checker: _Checker,
+    sources: dict[str, Source],
+    source_pos: dict[str, tuple[int, int]],
+    sources_dir: str | os.PathLike[str],
+) -> dict[str, str]:
     directory = Path(sources_dir)
     if not directory.is_dir():
         checker.report(None, f"--sources {os.fspath(sources_dir)!r} is not a directory")

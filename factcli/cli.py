@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional, Sequence
+from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
-
 from typer import Abort, Exit
+from typer.core import TyperGroup
 
 try:  # typer >= 0.26 vendors click
     from typer._click.exceptions import ClickException
@@ -61,8 +61,14 @@ class FactcliGroup(TyperGroup):
             _say("interrupted")
             raise Exit(ExitCode.INTERRUPTED) from None
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
-             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,  # type: ignore[override]
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if sys.stdout is None:  # started with stdout closed (>&-): fail on the first write, like cat
             sys.stdout = _ClosedStdout()
         try:
@@ -78,7 +84,10 @@ class FactcliGroup(TyperGroup):
             code = ExitCode.USAGE
         except FactBaseError as error:
             for problem in error.problems[:1]:
-                _say(str(problem) + (f" (and {len(error.problems) - 1} more; run 'factcli check')" if len(error.problems) > 1 else ""))
+                _say(
+                    str(problem)
+                    + (f" (and {len(error.problems) - 1} more; run 'factcli check')" if len(error.problems) > 1 else "")
+                )
             code = error.exit_code
         except FactcliError as error:
             _say(f"error: {error}")
@@ -172,8 +181,14 @@ class Settings:
 
     __slots__ = ("facts", "format", "limit", "min_score", "no_cache")
 
-    def __init__(self, facts: Optional[Path] = None, format: Optional[Format] = None, limit: int = 10,
-                 min_score: Optional[float] = None, no_cache: bool = False) -> None:
+    def __init__(
+        self,
+        facts: Path | None = None,
+        format: Format | None = None,
+        limit: int = 10,
+        min_score: float | None = None,
+        no_cache: bool = False,
+    ) -> None:
         self.facts = facts
         self.format = format
         self.limit = limit
@@ -211,12 +226,36 @@ class Format(str, Enum):
     tsv = "tsv"
 
 
-FactsOption = Annotated[Optional[Path], typer.Option("--facts", envvar="FACTCLI_FACTS", metavar="PATH",
-                           help="Fact base to read (default: the shipped one; env FACTCLI_FACTS).", show_default=False)]
-FormatOption = Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format; table is the default.", show_default=False)]
-LimitOption = Annotated[Optional[int], typer.Option("--limit", "-n", min=1, max=10_000, help="At most this many matches [default: 10].", show_default=False)]
-MinScoreOption = Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=100.0, metavar="0-100",
-                              help="Lowest match score (0-100) that counts as a match [default: 75].", show_default=False)]
+FactsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--facts",
+        envvar="FACTCLI_FACTS",
+        metavar="PATH",
+        help="Fact base to read (default: the shipped one; env FACTCLI_FACTS).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    Format | None, typer.Option("--format", "-f", help="Output format; table is the default.", show_default=False)
+]
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", "-n", min=1, max=10_000, help="At most this many matches [default: 10].", show_default=False
+    ),
+]
+MinScoreOption = Annotated[
+    float | None,
+    typer.Option(
+        "--min-score",
+        min=0.0,
+        max=100.0,
+        metavar="0-100",
+        help="Lowest match score (0-100) that counts as a match [default: 75].",
+        show_default=False,
+    ),
+]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the index cache.")]
 
 
@@ -234,18 +273,28 @@ def main_options(
     limit: LimitOption = None,
     min_score: MinScoreOption = None,
     no_cache: NoCacheOption = False,
-    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     ctx.obj = Settings(facts, format, limit or 10, min_score, no_cache)
 
 
-def _settings(ctx: typer.Context, facts: Optional[Path], format: Optional[Format], limit: Optional[int] = None,
-              min_score: Optional[float] = None, no_cache: bool = False) -> Settings:
+def _settings(
+    ctx: typer.Context,
+    facts: Path | None,
+    format: Format | None,
+    limit: int | None = None,
+    min_score: float | None = None,
+    no_cache: bool = False,
+) -> Settings:
     base: Settings = ctx.obj or Settings()
     min_score = min_score if min_score is not None else base.min_score
     if min_score is not None and min_score != min_score:  # NaN passes click's range check
         raise UsageError("Invalid value for '--min-score': nan is not in the range 0.0<=x<=100.0.")
-    return Settings(facts or base.facts, format or base.format, limit or base.limit, min_score, no_cache or base.no_cache)
+    return Settings(
+        facts or base.facts, format or base.format, limit or base.limit, min_score, no_cache or base.no_cache
+    )
 
 
 def _catalog(settings: Settings) -> Any:
@@ -323,8 +372,14 @@ def _status(answers: list[Any]) -> int:
     return ExitCode.FOUND
 
 
-QueryArgument = Annotated[str, typer.Argument(help="A name, as you would write it; '-' reads one per line from stdin.",
-                               autocompletion=_complete_names, show_default=False)]
+QueryArgument = Annotated[
+    str,
+    typer.Argument(
+        help="A name, as you would write it; '-' reads one per line from stdin.",
+        autocompletion=_complete_names,
+        show_default=False,
+    ),
+]
 
 
 @app.command()
@@ -415,8 +470,11 @@ def search(
     settings = _settings(ctx, facts, format, limit, min_score, no_cache)
     text = _check_query(query)
     catalog = _catalog(settings)
-    hits = catalog.search(text, limit=settings.limit if limit or (ctx.obj and ctx.obj.limit != 10) else 20,
-                          min_score=settings.min_score if settings.min_score is not None else DEFAULT_MIN_SCORE)
+    hits = catalog.search(
+        text,
+        limit=settings.limit if limit or (ctx.obj and ctx.obj.limit != 10) else 20,
+        min_score=settings.min_score if settings.min_score is not None else DEFAULT_MIN_SCORE,
+    )
     _renderer(settings).search(hits, catalog)
     if not hits:
         _say(f"nothing found for {text!r}")
@@ -447,8 +505,11 @@ def said(
     settings = _settings(ctx, facts, format, limit, min_score, no_cache)
     text = _check_query(query)
     catalog = _catalog(settings)
-    answer, claims = catalog.said(text, limit=settings.limit,
-                                  min_score=settings.min_score if settings.min_score is not None else DEFAULT_MIN_SCORE)
+    answer, claims = catalog.said(
+        text,
+        limit=settings.limit,
+        min_score=settings.min_score if settings.min_score is not None else DEFAULT_MIN_SCORE,
+    )
     renderer = _renderer(settings)
     if answer.ambiguous:
         _report_miss(answer)
@@ -467,19 +528,24 @@ def said(
         groups: dict[str, list[Any]] = {}
         for claim in claims:
             groups.setdefault(claim.attribution or "", []).append(claim)
-        matches = [Match(Entity(f"unnamed:{i}", "unnamed", who, f"statements attributed to {who}"), 100.0, who)
-                   for i, who in enumerate(groups)]
-        renderer.answer(catalog, Answer(text, matches),
-                        claims_for={m.entity.id: groups[m.entity.name] for m in matches})
+        matches = [
+            Match(Entity(f"unnamed:{i}", "unnamed", who, f"statements attributed to {who}"), 100.0, who)
+            for i, who in enumerate(groups)
+        ]
+        renderer.answer(
+            catalog, Answer(text, matches), claims_for={m.entity.id: groups[m.entity.name] for m in matches}
+        )
     return ExitCode.FOUND
 
 
 @app.command()
 def timeline(
     ctx: typer.Context,
-    query: Optional[str] = typer.Argument(None, help="Only what concerns this name.", show_default=False),
-    start: Optional[str] = typer.Option(None, "--from", metavar="DATE", help="From this date (1978, 2002-10, 2019-02-27).", show_default=False),
-    end: Optional[str] = typer.Option(None, "--to", metavar="DATE", help="Up to this date.", show_default=False),
+    query: str | None = typer.Argument(None, help="Only what concerns this name.", show_default=False),
+    start: str | None = typer.Option(
+        None, "--from", metavar="DATE", help="From this date (1978, 2002-10, 2019-02-27).", show_default=False
+    ),
+    end: str | None = typer.Option(None, "--to", metavar="DATE", help="Up to this date.", show_default=False),
     facts: FactsOption = None,
     format: FormatOption = None,
     no_cache: NoCacheOption = False,
@@ -510,7 +576,9 @@ def timeline(
 @app.command()
 def show(
     ctx: typer.Context,
-    entity_id: str = typer.Argument(..., metavar="ID", help="An entity id, exactly (see 'search').", show_default=False),
+    entity_id: str = typer.Argument(
+        ..., metavar="ID", help="An entity id, exactly (see 'search').", show_default=False
+    ),
     facts: FactsOption = None,
     format: FormatOption = None,
     no_cache: NoCacheOption = False,
@@ -571,8 +639,13 @@ def stats(
 def check(
     ctx: typer.Context,
     facts: FactsOption = None,
-    sources_dir: Optional[Path] = typer.Option(None, "--sources", metavar="DIR",
-                                               help="Also verify every quote against the source texts in DIR.", show_default=False),
+    sources_dir: Path | None = typer.Option(
+        None,
+        "--sources",
+        metavar="DIR",
+        help="Also verify every quote against the source texts in DIR.",
+        show_default=False,
+    ),
 ) -> int:
     """Validate a fact base: every problem as FILE:LINE:COL, exit 0 when clean, 2 otherwise.
 
@@ -640,6 +713,7 @@ def main() -> None:
     import copy
 
     single = copy.copy(app)
-    single.registered_commands = [info for info in app.registered_commands
-                                  if info.callback is not None and info.callback.__name__ == name]
+    single.registered_commands = [
+        info for info in app.registered_commands if info.callback is not None and info.callback.__name__ == name
+    ]
     single()

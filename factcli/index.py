@@ -91,8 +91,9 @@ def _grams(token: str) -> set[str]:
 class NameIndex:
     """Name parts, pairs of parts and trigrams -> entity ordinals; kinds and labels by ordinal."""
 
-    def __init__(self, vocabulary: list[str], grams: list[str], kind_names: list[str],
-                 sections: dict[str, Any]) -> None:
+    def __init__(
+        self, vocabulary: list[str], grams: list[str], kind_names: list[str], sections: dict[str, Any]
+    ) -> None:
         self.vocabulary = vocabulary
         self.grams = grams
         self.kind_names = kind_names
@@ -122,15 +123,24 @@ class NameIndex:
     def _check(self) -> None:
         """Cheap consistency checks, so a damaged cache fails here and not mid-query."""
         v, p = len(self.vocabulary), len(self._pair_keys)
-        if (len(self._post_off) != v + 1 or len(self._pair_off) != p + 1 or len(self._gram_off) != len(self.grams) + 1
-                or len(self._kinds) != self.size or self.size < 0 or len(self._del_keys) != len(self._del_tokens)
-                or (v and self._post_off[v] != len(self._post)) or (p and self._pair_off[p] != len(self._pair_post))
-                or (self.grams and self._gram_off[len(self.grams)] != len(self._gram_post))
-                or (self.size and self._label_off[self.size] != len(self._labels))
-                or len(self._folded_off) != self.size + 1 or (self.size and self._folded_off[self.size] != len(self._folded))
-                or len(self._pair_dir) != v + 1 or self._pair_dir[v] != p
-                or len(self._squash_dir) != (1 << _SQUASH_BUCKET_BITS) + 1
-                or self._squash_dir[1 << _SQUASH_BUCKET_BITS] != len(self._squashed)):
+        if (
+            len(self._post_off) != v + 1
+            or len(self._pair_off) != p + 1
+            or len(self._gram_off) != len(self.grams) + 1
+            or len(self._kinds) != self.size
+            or self.size < 0
+            or len(self._del_keys) != len(self._del_tokens)
+            or (v and self._post_off[v] != len(self._post))
+            or (p and self._pair_off[p] != len(self._pair_post))
+            or (self.grams and self._gram_off[len(self.grams)] != len(self._gram_post))
+            or (self.size and self._label_off[self.size] != len(self._labels))
+            or len(self._folded_off) != self.size + 1
+            or (self.size and self._folded_off[self.size] != len(self._folded))
+            or len(self._pair_dir) != v + 1
+            or self._pair_dir[v] != p
+            or len(self._squash_dir) != (1 << _SQUASH_BUCKET_BITS) + 1
+            or self._squash_dir[1 << _SQUASH_BUCKET_BITS] != len(self._squashed)
+        ):
             raise ValueError("inconsistent name index")
 
     # -- building ---------------------------------------------------------------------------
@@ -207,33 +217,65 @@ class NameIndex:
         del squashed
         pair_dir = array("I", [bisect.bisect_left(pair_keys, n * width) for n in range(len(vocabulary) + 1)])
         shift = 64 - _SQUASH_BUCKET_BITS
-        squash_dir = array("I", [bisect.bisect_left(squashed_keys, bucket << shift) for bucket in range(1 << _SQUASH_BUCKET_BITS)])
+        squash_dir = array(
+            "I", [bisect.bisect_left(squashed_keys, bucket << shift) for bucket in range(1 << _SQUASH_BUCKET_BITS)]
+        )
         squash_dir.append(len(squashed_keys))
-        sections = {"del_keys": del_keys, "del_tokens": del_tokens, "squashed": squashed_keys, "post_off": post_off, "post": post, "pair_keys": pair_keys, "pair_off": pair_off,
-                    "pair_post": pair_post, "gram_off": gram_off, "gram_post": gram_post, "kinds": bytes(kinds),
-                    "label_off": label_off, "labels": b"".join(label_parts),
-                    "folded_off": folded_off, "folded": b"".join(folded_parts),
-                    "pair_dir": pair_dir, "squash_dir": squash_dir}
+        sections = {
+            "del_keys": del_keys,
+            "del_tokens": del_tokens,
+            "squashed": squashed_keys,
+            "post_off": post_off,
+            "post": post,
+            "pair_keys": pair_keys,
+            "pair_off": pair_off,
+            "pair_post": pair_post,
+            "gram_off": gram_off,
+            "gram_post": gram_post,
+            "kinds": bytes(kinds),
+            "label_off": label_off,
+            "labels": b"".join(label_parts),
+            "folded_off": folded_off,
+            "folded": b"".join(folded_parts),
+            "pair_dir": pair_dir,
+            "squash_dir": squash_dir,
+        }
         return cls(vocabulary, grams, kind_names, sections)
 
     def sections(self) -> dict[str, memoryview]:
         """The flat tables, for the cache to write as they are."""
-        return {"post_off": self._post_off, "post": self._post, "pair_keys": self._pair_keys,
-                "pair_off": self._pair_off, "pair_post": self._pair_post, "gram_off": self._gram_off,
-                "gram_post": self._gram_post, "del_keys": self._del_keys, "del_tokens": self._del_tokens,
-                "squashed": self._squashed,
-                "kinds": self._kinds, "label_off": self._label_off,
-                "labels": self._labels, "folded_off": self._folded_off, "folded": self._folded,
-                "pair_dir": self._pair_dir, "squash_dir": self._squash_dir}
+        return {
+            "post_off": self._post_off,
+            "post": self._post,
+            "pair_keys": self._pair_keys,
+            "pair_off": self._pair_off,
+            "pair_post": self._pair_post,
+            "gram_off": self._gram_off,
+            "gram_post": self._gram_post,
+            "del_keys": self._del_keys,
+            "del_tokens": self._del_tokens,
+            "squashed": self._squashed,
+            "kinds": self._kinds,
+            "label_off": self._label_off,
+            "labels": self._labels,
+            "folded_off": self._folded_off,
+            "folded": self._folded,
+            "pair_dir": self._pair_dir,
+            "squash_dir": self._squash_dir,
+        }
 
     # -- per entity -------------------------------------------------------------------------
     def labels(self, ordinal: int) -> list[str]:
         """The entity's name and aliases, canonical name first."""
-        return str(self._labels[self._label_off[ordinal] : self._label_off[ordinal + 1]], "utf-8").split(_LABEL_SEPARATOR)
+        return str(self._labels[self._label_off[ordinal] : self._label_off[ordinal + 1]], "utf-8").split(
+            _LABEL_SEPARATOR
+        )
 
     def folded(self, ordinal: int) -> list[str]:
         """The entity's labels folded (``fold``), in the order of ``labels``: what the scorer compares."""
-        return str(self._folded[self._folded_off[ordinal] : self._folded_off[ordinal + 1]], "utf-8").split(_LABEL_SEPARATOR)
+        return str(self._folded[self._folded_off[ordinal] : self._folded_off[ordinal + 1]], "utf-8").split(
+            _LABEL_SEPARATOR
+        )
 
     def name(self, ordinal: int) -> str:
         return self.labels(ordinal)[0]
@@ -308,8 +350,9 @@ class NameIndex:
         from rapidfuzz import fuzz, process
 
         candidates = sorted(chosen)
-        found = process.extract(token, [vocabulary[n] for n in candidates], scorer=fuzz.ratio,
-                                score_cutoff=_TYPO_CUTOFF, limit=None)
+        found = process.extract(
+            token, [vocabulary[n] for n in candidates], scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF, limit=None
+        )
         # equally close: a typo seldom changes the first letter or the length
         found.sort(key=lambda hit: (-hit[1], hit[0][:1] != token[:1], abs(len(hit[0]) - len(token))))
         return [(candidates[where], score) for _, score, where in found[:_TYPO_LIMIT]]
@@ -375,8 +418,11 @@ class NameIndex:
             near = 0
             for first, end, weight in expansions:
                 near += weight == _NEAR
-                whole = (weight == _EXACT or (weight == _PREFIX and len(token or "") >= 3)
-                         or (not exact and near <= _NEAR_SINGLES))
+                whole = (
+                    weight == _EXACT
+                    or (weight == _PREFIX and len(token or "") >= 3)
+                    or (not exact and near <= _NEAR_SINGLES)
+                )
                 for token_id in range(first, min(end, first + _PREFIX_EXPANSION)):
                     low, high = offsets[token_id], offsets[token_id + 1]
                     if high - low > _SINGLE_CAP or not whole:
@@ -443,8 +489,11 @@ class NameIndex:
             return
         width = max(len(self.vocabulary), 1)
         directory = self._pair_dir  # the pair keys of a part's entry are those from directory[a] to directory[a + 1]
-        points = [[item for item in expansions if item[2] == _EXACT][:1]
-                  + [item for item in expansions if item[2] == _NEAR][:_NEAR_PAIRS] for expansions in parts]
+        points = [
+            [item for item in expansions if item[2] == _EXACT][:1]
+            + [item for item in expansions if item[2] == _NEAR][:_NEAR_PAIRS]
+            for expansions in parts
+        ]
         for i in range(len(parts)):
             for j in range(len(parts)):
                 if i == j:
@@ -462,4 +511,6 @@ class NameIndex:
                             continue
                         high = low + 1 if end - first == 1 else bisect.bisect_left(keys, a * width + end, low, last_key)
                         start, stop = pair_off[low], pair_off[high]
-                        credits += pair_post[start : min(stop, start + _PAIR_CAP)].tolist() * (2 * (weight_a + weight_b))
+                        credits += pair_post[start : min(stop, start + _PAIR_CAP)].tolist() * (
+                            2 * (weight_a + weight_b)
+                        )

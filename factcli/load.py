@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import re
 from array import array
-from sys import intern
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Union
+from sys import intern
+from typing import TYPE_CHECKING, Any, Union
 
 from .errors import FactBaseError, Problem
 
@@ -262,7 +263,14 @@ def _decode_text(data: bytes, name: str) -> str:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise FactBaseError(
-            [Problem(name, line, column, f"not UTF-8: byte 0x{data[error.start]:02x} cannot start or continue a character")]
+            [
+                Problem(
+                    name,
+                    line,
+                    column,
+                    f"not UTF-8: byte 0x{data[error.start]:02x} cannot start or continue a character",
+                )
+            ]
         ) from None
     bad = _FORBIDDEN.search(text)
     if bad:
@@ -377,8 +385,11 @@ def parse_tree(text: str | bytes, name: str, *, stream: bool = True) -> tuple[No
                     raise fail(mark, f"nested deeper than {MAX_DEPTH} levels")
                 collections += 1
                 if collections > _MIN_COLLECTIONS + mark.index // BYTES_PER_COLLECTION:
-                    raise fail(mark, f"more lists and mappings than a fact file this size holds "
-                                     f"(at most one per {BYTES_PER_COLLECTION} characters)")
+                    raise fail(
+                        mark,
+                        f"more lists and mappings than a fact file this size holds "
+                        f"(at most one per {BYTES_PER_COLLECTION} characters)",
+                    )
                 pos = (mark.line + 1, mark.column + 1)
                 node: Node = Mapping(pos) if kind is mapping_start else Sequence(pos)
                 attach(node, pos, mark)
@@ -398,7 +409,9 @@ def parse_tree(text: str | bytes, name: str, *, stream: bool = True) -> tuple[No
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
-        raise FactBaseError([Problem(name, line, column, f"YAML syntax: character U+{code:04X} is not allowed")]) from None
+        raise FactBaseError(
+            [Problem(name, line, column, f"YAML syntax: character U+{code:04X} is not allowed")]
+        ) from None
     except yaml.MarkedYAMLError as error:
         where = error.problem_mark or error.context_mark
         message = f"YAML syntax: {error.problem or error.context or 'invalid'}"

@@ -45,8 +45,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from .records import Frozen, set_field
 from .normalize import LIGHT_WORDS, fold, folded_variants, initials
+from .records import Frozen, set_field
 
 DEFAULT_MIN_SCORE = 75.0  # below this a query matches nothing (exit 1, "did you mean")
 AMBIGUITY_MARGIN = 2.0  # candidates this close to the best are "several, none clearly best"
@@ -160,15 +160,21 @@ class Names(Frozen):
 
     __slots__ = ("kind", "labels", "fulls", "words", "all_words", "heads")  # noqa: RUF023  # field order
 
-    def __init__(self, kind: str, labels: tuple[str, ...], fulls: tuple[str, ...], words: tuple[tuple[str, ...], ...],
-                 all_words: frozenset[str], heads: frozenset[str]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        labels: tuple[str, ...],
+        fulls: tuple[str, ...],
+        words: tuple[tuple[str, ...], ...],
+        all_words: frozenset[str],
+        heads: frozenset[str],
+    ) -> None:
         set_field(self, "kind", kind)
         set_field(self, "labels", labels)  # as written, for ``Candidate.matched``
         set_field(self, "fulls", fulls)  # each label folded
         set_field(self, "words", words)  # the words of each folded label
         set_field(self, "all_words", all_words)
         set_field(self, "heads", heads)  # every word an exact form can begin with: the words and any initials
-
 
 
 @lru_cache(maxsize=_NAMES_CACHE_SIZE)
@@ -256,9 +262,15 @@ def prepare_query(text: str) -> Query:
     return Query(text)
 
 
-def _best(query: Query, names: Names, typo: float = 0.0, typo_label: int = 0,
-          forms: bool = True, words: bool = True, begins: frozenset[str] | set[str] | None = None,
-          ) -> tuple[float, int]:
+def _best(
+    query: Query,
+    names: Names,
+    typo: float = 0.0,
+    typo_label: int = 0,
+    forms: bool = True,
+    words: bool = True,
+    begins: frozenset[str] | set[str] | None = None,
+) -> tuple[float, int]:
     """The best reading of a query against an entity's names, and the label it came from.
 
     ``typo`` is the best ``fuzz.ratio`` of the query against the folded labels (from label
@@ -330,9 +342,16 @@ def rank(
     prepared = prepare_query(fold(query))
     if not prepared.text:
         return []
-    pool = [(entity[0], prepare_names(entity[1], tuple(entity[2])) if len(entity) < 4
-             else _prepared_names(entity[1], tuple(entity[2]), tuple(entity[3])))  # type: ignore[misc]
-            for entity in entities if entity[2]]
+    pool = [
+        (
+            entity[0],
+            prepare_names(entity[1], tuple(entity[2]))
+            if len(entity) < 4
+            else _prepared_names(entity[1], tuple(entity[2]), tuple(entity[3])),
+        )  # type: ignore[misc]
+        for entity in entities
+        if entity[2]
+    ]
     if not pool:
         return []
     everything = [names for _, names in pool]
@@ -356,8 +375,9 @@ def rank(
         with_forms = not begins.isdisjoint(names.heads)
         if not (with_words or with_forms or position in typo):
             continue
-        score, label = _best(prepared, names, *typo.get(position, (0.0, 0)), forms=with_forms, words=with_words,
-                             begins=begins)
+        score, label = _best(
+            prepared, names, *typo.get(position, (0.0, 0)), forms=with_forms, words=with_words, begins=begins
+        )
         if score >= min_score:
             results.append(Candidate(ordinal, round(score, 1), names.labels[label]))
     results.sort(key=lambda c: (-c.score, c.ordinal))

@@ -11,7 +11,8 @@ slots=True)`` gives, without a dataclass's cost at every start-up.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Literal
+from collections.abc import Iterator
+from typing import Literal
 
 from .records import Frozen, set_field
 
@@ -44,7 +45,9 @@ def _days_in_month(year: int, month: int) -> int:
 def parse_number(text: str) -> int | float:
     """``93,340`` -> 93340, ``2.5`` -> 2.5; no exponents, NaN or infinities."""
     if len(text) > MAX_NUMBER_DIGITS or not _NUMBER.fullmatch(text):
-        raise ValueError(f"{text[:40]!r} is not a number (digits, optional , groups and . decimals, at most {MAX_NUMBER_DIGITS} characters)")
+        raise ValueError(
+            f"{text[:40]!r} is not a number (digits, optional , groups and . decimals, at most {MAX_NUMBER_DIGITS} characters)"
+        )
     plain = text.replace(",", "")
     return float(plain) if "." in plain else int(plain)
 
@@ -54,8 +57,14 @@ class PartialDate(Frozen):
 
     __slots__ = ("year", "month", "day", "decade", "approximate")  # noqa: RUF023  # field order
 
-    def __init__(self, year: int, month: int | None = None, day: int | None = None, decade: bool = False,
-                 approximate: bool = False) -> None:
+    def __init__(
+        self,
+        year: int,
+        month: int | None = None,
+        day: int | None = None,
+        decade: bool = False,
+        approximate: bool = False,
+    ) -> None:
         set_field(self, "year", year)
         set_field(self, "month", month)
         set_field(self, "day", day)
@@ -101,8 +110,7 @@ class PartialDate(Frozen):
         match = _POINT.fullmatch(body)
         if not match:
             raise ValueError(
-                f"{text!r} is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or a decade like 1960s,"
-                " optionally ending in ~)"
+                f"{text!r} is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or a decade like 1960s, optionally ending in ~)"
             )
         if match["decade"]:
             if int(match["decade"]) == 0:
@@ -173,13 +181,36 @@ class Citation(Frozen):
 class Claim(Frozen):
     """One statement about an entity, in the project's own words, with its citations."""
 
-    __slots__ = ("text", "citations", "relation", "related", "date", "as_of", "value", "unit",  # noqa: RUF023
-                 "qualifier", "attributed_to", "attribution", "subject")
+    __slots__ = (
+        "text",
+        "citations",
+        "relation",
+        "related",
+        "date",
+        "as_of",
+        "value",
+        "unit",  # noqa: RUF023
+        "qualifier",
+        "attributed_to",
+        "attribution",
+        "subject",
+    )
 
-    def __init__(self, text: str, citations: tuple[Citation, ...], relation: str | None = None,
-                 related: str | None = None, date: Period | None = None, as_of: Period | None = None,
-                 value: int | float | None = None, unit: str | None = None, qualifier: str | None = None,
-                 attributed_to: str | None = None, attribution: str | None = None, subject: str = "") -> None:
+    def __init__(
+        self,
+        text: str,
+        citations: tuple[Citation, ...],
+        relation: str | None = None,
+        related: str | None = None,
+        date: Period | None = None,
+        as_of: Period | None = None,
+        value: int | float | None = None,
+        unit: str | None = None,
+        qualifier: str | None = None,
+        attributed_to: str | None = None,
+        attribution: str | None = None,
+        subject: str = "",
+    ) -> None:
         set_field(self, "text", text)
         set_field(self, "citations", citations)
         set_field(self, "relation", relation)
@@ -199,8 +230,16 @@ class Entity(Frozen):
 
     __slots__ = ("id", "kind", "name", "summary", "aliases", "date", "claims")  # noqa: RUF023  # field order
 
-    def __init__(self, id: str, kind: str, name: str, summary: str, aliases: tuple[str, ...] = (),  # noqa: A002
-                 date: Period | None = None, claims: tuple[Claim, ...] = ()) -> None:
+    def __init__(
+        self,
+        id: str,
+        kind: str,
+        name: str,
+        summary: str,
+        aliases: tuple[str, ...] = (),  # noqa: A002
+        date: Period | None = None,
+        claims: tuple[Claim, ...] = (),
+    ) -> None:
         set_field(self, "id", id)
         set_field(self, "kind", kind)
         set_field(self, "name", name)
@@ -215,8 +254,17 @@ class Source(Frozen):
 
     __slots__ = ("id", "title", "published", "file", "author", "publisher", "published_note", "url")  # noqa: RUF023
 
-    def __init__(self, id: str, title: str, published: Period, file: str, author: str | None = None,  # noqa: A002
-                 publisher: str | None = None, published_note: str | None = None, url: str | None = None) -> None:
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        published: Period,
+        file: str,
+        author: str | None = None,  # noqa: A002
+        publisher: str | None = None,
+        published_note: str | None = None,
+        url: str | None = None,
+    ) -> None:
         set_field(self, "id", id)
         set_field(self, "title", title)
         set_field(self, "published", published)
@@ -234,8 +282,14 @@ class FactBase:
     __hash__ = None  # type: ignore[assignment]
     __match_args__ = ("sources", "entities", "path", "digest", "_cited")
 
-    def __init__(self, sources: dict[str, Source], entities: dict[str, Entity], path: str = "",
-                 digest: str = "", _cited: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        sources: dict[str, Source],
+        entities: dict[str, Entity],
+        path: str = "",
+        digest: str = "",
+        _cited: dict[str, int] | None = None,
+    ) -> None:
         self.sources = sources
         self.entities = entities
         self.path = path
@@ -244,13 +298,20 @@ class FactBase:
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
-            return ((self.sources, self.entities, self.path, self.digest, self._cited)
-                    == (other.sources, other.entities, other.path, other.digest, other._cited))  # type: ignore[attr-defined]
+            return (self.sources, self.entities, self.path, self.digest, self._cited) == (
+                other.sources,
+                other.entities,
+                other.path,
+                other.digest,
+                other._cited,
+            )  # type: ignore[attr-defined]
         return NotImplemented
 
     def __repr__(self) -> str:  # _cited is left out, as field(repr=False) left it
-        return (f"{type(self).__qualname__}(sources={self.sources!r}, entities={self.entities!r}, "
-                f"path={self.path!r}, digest={self.digest!r})")
+        return (
+            f"{type(self).__qualname__}(sources={self.sources!r}, entities={self.entities!r}, "
+            f"path={self.path!r}, digest={self.digest!r})"
+        )
 
     def claims(self) -> Iterator[Claim]:
         for entity in self.entities.values():

@@ -83,7 +83,13 @@ def folded_variants(folded: str, kind: str) -> list[str]:
                 if len(parts) < 2:
                     return [folded]
                 first, last = parts[0], parts[-1]
-                variants = [folded, " ".join(parts), " ".join([last, *parts[:-1]]), f"{last} {first}", f"{first} {last}"]
+                variants = [
+                    folded,
+                    " ".join(parts),
+                    " ".join([last, *parts[:-1]]),
+                    f"{last} {first}",
+                    f"{first} {last}",
+                ]
             for part in words:
                 if len(part) >= 3 and part not in TITLES:
                     variants.append(part)

@@ -8,14 +8,15 @@ what they return.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from . import cache
 from .errors import UsageError
 from .index import SHORTLIST_ALL_BELOW, NameIndex
+from .load import _max_bytes as max_bytes
+from .load import default_facts_path, load_bytes, read_bytes
 from .match import DEFAULT_MIN_SCORE, SUGGEST_MIN_SCORE, Candidate, close_candidates, is_ambiguous, rank
-from .load import _max_bytes as max_bytes, default_facts_path, load_bytes, read_bytes
 from .model import Claim, Entity, FactBase, PartialDate, Period, Source, parse_number
 from .normalize import fold
 from .records import Record
@@ -78,8 +79,9 @@ class Answer(Record):
 
     __slots__ = ("query", "matches", "ambiguous", "suggestions")  # noqa: RUF023  # field order: init, eq and repr
 
-    def __init__(self, query: str, matches: list[Match], ambiguous: bool = False,
-                 suggestions: list[str] | None = None) -> None:
+    def __init__(
+        self, query: str, matches: list[Match], ambiguous: bool = False, suggestions: list[str] | None = None
+    ) -> None:
         self.query = query
         self.matches = matches
         self.ambiguous = ambiguous
@@ -209,8 +211,15 @@ class Catalog:
         return entity.name if entity else entity_id
 
     # -- lookups --------------------------------------------------------------------------
-    def lookup(self, query: str, kinds: Iterable[str] = ALL_KINDS, *, limit: int = 10,
-               min_score: float = DEFAULT_MIN_SCORE, exhaustive: bool = False) -> Answer:
+    def lookup(
+        self,
+        query: str,
+        kinds: Iterable[str] = ALL_KINDS,
+        *,
+        limit: int = 10,
+        min_score: float = DEFAULT_MIN_SCORE,
+        exhaustive: bool = False,
+    ) -> Answer:
         """Find the entities a name means; ties are reported as ambiguous, misses with suggestions."""
         kinds = tuple(kinds)
         folded = fold(query)
@@ -232,7 +241,7 @@ class Catalog:
             return Answer(query, [], suggestions=[c.matched for c in near if c.score >= SUGGEST_MIN_SCORE])
         if is_ambiguous(candidates):
             chosen = close_candidates(candidates)
-            return Answer(query, self._matches(chosen[:max(limit, len(chosen))]), ambiguous=True)
+            return Answer(query, self._matches(chosen[: max(limit, len(chosen))]), ambiguous=True)
         return Answer(query, self._matches(candidates[:limit]))
 
     def _figures_with_value(self, query: str, limit: int) -> Answer | None:
@@ -240,11 +249,14 @@ class Catalog:
         value = as_number(query)
         if value is None:
             return None
-        found = [Match(entity, 100.0, query.strip()) for entity in map(self.entity_at, self.index.ordinals_of_kinds(("figure",)))
-                 if any(claim.value == value for claim in entity.claims)]
+        found = [
+            Match(entity, 100.0, query.strip())
+            for entity in map(self.entity_at, self.index.ordinals_of_kinds(("figure",)))
+            if any(claim.value == value for claim in entity.claims)
+        ]
         if not found:
             return None  # a number that is also a name ("88 countries" is not a number)
-        return Answer(query, found[:max(limit, len(found))] if len(found) > 1 else found, ambiguous=len(found) > 1)
+        return Answer(query, found[: max(limit, len(found))] if len(found) > 1 else found, ambiguous=len(found) > 1)
 
     def _matches(self, candidates: list[Candidate]) -> list[Match]:
         lazy = self._lazy
@@ -261,8 +273,8 @@ class Catalog:
             named = self.lookup(entity_id.replace("-", " "), ALL_KINDS, limit=3)
             ids = [m.entity.id for m in named.matches[:3]]
             hint = suggest(entity_id, self._ids)
-            if hint and hint[len(" (did you mean '"):-3] not in ids:
-                ids.append(hint[len(" (did you mean '"):-3])
+            if hint and hint[len(" (did you mean '") : -3] not in ids:
+                ids.append(hint[len(" (did you mean '") : -3])
             return Answer(entity_id, [], suggestions=ids)
         return Answer(entity_id, [Match(entity, 100.0, entity.id)])
 
@@ -277,7 +289,11 @@ class Catalog:
         from rapidfuzz import fuzz
 
         folded = fold(query)
-        claims = [c for c in self.facts.claims() if c.attribution and fuzz.token_set_ratio(folded, fold(c.attribution)) >= min_score]
+        claims = [
+            c
+            for c in self.facts.claims()
+            if c.attribution and fuzz.token_set_ratio(folded, fold(c.attribution)) >= min_score
+        ]
         return answer, claims
 
     def search(self, query: str, *, limit: int = 20, min_score: float = DEFAULT_MIN_SCORE) -> list[SearchHit]:
@@ -301,7 +317,9 @@ class Catalog:
                 if folded in target.split() or f" {folded} " in f" {target} ":
                     score = 100.0
                 elif len(folded) >= 3:
-                    score = fuzz.partial_ratio(folded, target) if len(folded) <= len(target) else fuzz.ratio(folded, target)
+                    score = (
+                        fuzz.partial_ratio(folded, target) if len(folded) <= len(target) else fuzz.ratio(folded, target)
+                    )
                 else:
                     continue
                 if score >= min_score and (best is None or score > best.score):
@@ -311,7 +329,9 @@ class Catalog:
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
 
-    def timeline(self, start: str | None = None, end: str | None = None, query: str | None = None) -> list[TimelineEntry]:
+    def timeline(
+        self, start: str | None = None, end: str | None = None, query: str | None = None
+    ) -> list[TimelineEntry]:
         """Dated claims and events in order; ``start``/``end`` are dates like 1978 or 2019-02."""
         low = _bound(start, "--from").earliest() if start else None
         high = _bound(end, "--to").latest() if end else None
@@ -327,7 +347,11 @@ class Catalog:
             for claim in entity.claims:
                 if claim.date and (related_hit or (subjects is not None and claim.related in subjects)):
                     entries.append(TimelineEntry(claim.date, entity, claim))
-        entries = [e for e in entries if (low is None or e.when.latest() >= low) and (high is None or e.when.earliest() <= high)]
+        entries = [
+            e
+            for e in entries
+            if (low is None or e.when.latest() >= low) and (high is None or e.when.earliest() <= high)
+        ]
         entries.sort(key=lambda e: (e.when.earliest(), e.when.latest(), e.entity.name))
         return entries
 

@@ -13,7 +13,8 @@ import json
 import os
 import re
 import sys
-from typing import IO, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
 
 from .model import Claim, Entity, Source
 from .query import Answer, Catalog, Match, SearchHit, TimelineEntry
@@ -69,12 +70,26 @@ def is_terminal(stream: IO[str]) -> bool:
 def claim_json(claim: Claim, catalog: Catalog) -> dict[str, Any]:
     date, as_of = claim.date, claim.as_of
     if date is None:
-        data: dict[str, Any] = {"text": claim.text, "subject": claim.subject, "date": None, "date_precision": None,
-                                "date_start": None, "date_end": None, "date_approximate": None}
+        data: dict[str, Any] = {
+            "text": claim.text,
+            "subject": claim.subject,
+            "date": None,
+            "date_precision": None,
+            "date_start": None,
+            "date_end": None,
+            "date_approximate": None,
+        }
     else:
         text, precision, start, end, approximate = _period_json(date)
-        data = {"text": claim.text, "subject": claim.subject, "date": text, "date_precision": precision,
-                "date_start": start, "date_end": end, "date_approximate": approximate}
+        data = {
+            "text": claim.text,
+            "subject": claim.subject,
+            "date": text,
+            "date_precision": precision,
+            "date_start": start,
+            "date_end": end,
+            "date_approximate": approximate,
+        }
     data["as_of"] = None if as_of is None else _period_json(as_of)[0]
     if claim.value is not None or claim.qualifier:
         data["value"] = claim.value
@@ -107,11 +122,17 @@ def _period_json(period: Any) -> tuple[str, str, str, str, bool]:
     return fields
 
 
-def entity_json(entity: Entity, catalog: Catalog, score: float | None, matched: str | None,
-                claims: Iterable[Claim] | None = None) -> dict[str, Any]:
+def entity_json(
+    entity: Entity, catalog: Catalog, score: float | None, matched: str | None, claims: Iterable[Claim] | None = None
+) -> dict[str, Any]:
     return {
-        "id": entity.id, "kind": entity.kind, "name": entity.name, "aliases": list(entity.aliases),
-        "score": score, "summary": entity.summary, "matched": matched,
+        "id": entity.id,
+        "kind": entity.kind,
+        "name": entity.name,
+        "aliases": list(entity.aliases),
+        "score": score,
+        "summary": entity.summary,
+        "matched": matched,
         "date": str(entity.date) if entity.date else None,
         "claims": [claim_json(c, catalog) for c in (entity.claims if claims is None else claims)],
     }
@@ -161,8 +182,10 @@ class _EntityText:
         if fields is None:
             text, precision, start, end, approximate = _period_json(self._to_period(record))
             value = self.value
-            fields = (f'"date": {value(text)}, "date_precision": {value(precision)}, "date_start": {value(start)}, '
-                      f'"date_end": {value(end)}, "date_approximate": {value(approximate)}')
+            fields = (
+                f'"date": {value(text)}, "date_precision": {value(precision)}, "date_start": {value(start)}, '
+                f'"date_end": {value(end)}, "date_approximate": {value(approximate)}'
+            )
             if len(self._dates) >= 1 << 16:
                 self._dates.clear()
             self._dates[record] = fields
@@ -181,37 +204,77 @@ class _EntityText:
             return self._encoder.encode(entity_json(match.entity, self.catalog, match.score, match.matched))
 
     def _entity(self, record: tuple, score: float | None, matched: str | None) -> str:  # type: ignore[type-arg]
-        string, value, date_fields, name_of, period = self.string, self.value, self._date, self.catalog.name_of, self._to_period
+        string, value, date_fields, name_of, period = (
+            self.string,
+            self.value,
+            self._date,
+            self.catalog.name_of,
+            self._to_period,
+        )
         entity_id, kind, name, summary, aliases, date, claim_records = record
         subject = string(entity_id)
         claims = []
-        for text, cites, relation, related, when, as_of, number, unit, qualifier, attributed_to, attribution in claim_records:
-            head = (f'{{"text": {string(text)}, "subject": {subject}, '
-                    + (_NO_DATE if when is None else date_fields(when))
-                    + (', "as_of": null' if as_of is None else f', "as_of": {value(str(period(as_of)))}'))
+        for (
+            text,
+            cites,
+            relation,
+            related,
+            when,
+            as_of,
+            number,
+            unit,
+            qualifier,
+            attributed_to,
+            attribution,
+        ) in claim_records:
+            head = (
+                f'{{"text": {string(text)}, "subject": {subject}, '
+                + (_NO_DATE if when is None else date_fields(when))
+                + (', "as_of": null' if as_of is None else f', "as_of": {value(str(period(as_of)))}')
+            )
             if number is not None or qualifier:
                 head += f', "value": {value(number)}, "unit": {value(unit)}, "qualifier": {value(qualifier)}'
-            citations = ", ".join([f'{{"source": {string(source)}, "quote": {string(quote)}}}' for source, quote in cites])
+            citations = ", ".join(
+                [f'{{"source": {string(source)}, "quote": {string(quote)}}}' for source, quote in cites]
+            )
             claims.append(
                 f'{head}, "relation": {"null" if relation is None else value(relation)}, '
-                + ('"related": null, "related_name": null, ' if related is None
-                   else f'"related": {value(related)}, "related_name": {value(name_of(related))}, ')
-                + ('"attributed_to": null, "attributed_to_name": null, ' if attributed_to is None
-                   else f'"attributed_to": {value(attributed_to)}, "attributed_to_name": {value(name_of(attributed_to))}, ')
-                + f'"attribution": {"null" if attribution is None else value(attribution)}, "citations": [{citations}]}}')
-        return (f'{{"id": {subject}, "kind": {string(kind)}, "name": {string(name)}, '
-                f'"aliases": [{", ".join([string(alias) for alias in aliases])}], "score": {value(score)}, '
-                f'"summary": {string(summary)}, "matched": {value(matched)}, '
-                f'"date": {"null" if date is None else value(str(period(date)))}, "claims": [{", ".join(claims)}]}}')
+                + (
+                    '"related": null, "related_name": null, '
+                    if related is None
+                    else f'"related": {value(related)}, "related_name": {value(name_of(related))}, '
+                )
+                + (
+                    '"attributed_to": null, "attributed_to_name": null, '
+                    if attributed_to is None
+                    else f'"attributed_to": {value(attributed_to)}, "attributed_to_name": {value(name_of(attributed_to))}, '
+                )
+                + f'"attribution": {"null" if attribution is None else value(attribution)}, "citations": [{citations}]}}'
+            )
+        return (
+            f'{{"id": {subject}, "kind": {string(kind)}, "name": {string(name)}, '
+            f'"aliases": [{", ".join([string(alias) for alias in aliases])}], "score": {value(score)}, '
+            f'"summary": {string(summary)}, "matched": {value(matched)}, '
+            f'"date": {"null" if date is None else value(str(period(date)))}, "claims": [{", ".join(claims)}]}}'
+        )
 
 
 _NO_DATE = '"date": null, "date_precision": null, "date_start": null, "date_end": null, "date_approximate": null'
 
 
 def source_json(source: Source, count: int) -> dict[str, Any]:
-    return {"id": source.id, "title": source.title, "author": source.author, "publisher": source.publisher,
-            "published": str(source.published), "published_approximate": source.published.approximate,
-            "published_note": source.published_note, "file": source.file, "url": source.url, "claims": count}
+    return {
+        "id": source.id,
+        "title": source.title,
+        "author": source.author,
+        "publisher": source.publisher,
+        "published": str(source.published),
+        "published_approximate": source.published.approximate,
+        "published_note": source.published_note,
+        "file": source.file,
+        "url": source.url,
+        "claims": count,
+    }
 
 
 class Renderer:
@@ -230,13 +293,22 @@ class Renderer:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(file=self.out, markup=False, emoji=False, highlight=False,
-                                    no_color=not self.color, force_terminal=self.color or None,
-                                    color_system="auto" if self.color else None, soft_wrap=False)
+            self._console = Console(
+                file=self.out,
+                markup=False,
+                emoji=False,
+                highlight=False,
+                no_color=not self.color,
+                force_terminal=self.color or None,
+                color_system="auto" if self.color else None,
+                soft_wrap=False,
+            )
         return self._console
 
     def _json(self, data: Any) -> None:
-        self.out.write(_dumps(data, ensure_ascii=not _can_encode_unicode(self.out), indent=2 if self.terminal else None))
+        self.out.write(
+            _dumps(data, ensure_ascii=not _can_encode_unicode(self.out), indent=2 if self.terminal else None)
+        )
         self.out.write("\n")
 
     def _jsonl(self, rows: Iterable[Any]) -> None:
@@ -270,9 +342,17 @@ class Renderer:
     def _claim_rows(self, catalog: Catalog, entity: Entity, claims: Iterable[Claim]) -> Iterable[dict[str, Any]]:
         for claim in claims:
             yield {
-                "entity": entity.id, "name": entity.name, "kind": entity.kind, "claim": claim.text,
-                "date": claim.date, "as_of": claim.as_of, "value": claim.value, "unit": claim.unit,
-                "qualifier": claim.qualifier, "relation": claim.relation, "related": catalog.name_of(claim.related),
+                "entity": entity.id,
+                "name": entity.name,
+                "kind": entity.kind,
+                "claim": claim.text,
+                "date": claim.date,
+                "as_of": claim.as_of,
+                "value": claim.value,
+                "unit": claim.unit,
+                "qualifier": claim.qualifier,
+                "relation": claim.relation,
+                "related": catalog.name_of(claim.related),
                 "attributed_to": catalog.name_of(claim.attributed_to) or claim.attribution,
                 "sources": "; ".join(c.source for c in claim.citations),
                 "quotes": " | ".join(c.quote for c in claim.citations),
@@ -282,13 +362,17 @@ class Renderer:
     def answer(self, catalog: Catalog, answer: Answer, *, claims_for: dict[str, list[Claim]] | None = None) -> None:
         """who / what / figure / show / said: an array of matches, best first."""
         matches = answer.matches
+
         def claims_of(entity: Entity) -> Iterable[Claim]:
             return claims_for.get(entity.id, []) if claims_for is not None else entity.claims
+
         if self.format in ("json", "jsonl"):
             rows = [entity_json(m.entity, catalog, m.score, m.matched, claims_of(m.entity)) for m in matches]
             self._json(rows) if self.format == "json" else self._jsonl(rows)
         elif self.format in ("csv", "tsv"):
-            self._delimited((row for m in matches for row in self._claim_rows(catalog, m.entity, claims_of(m.entity))), CSV_COLUMNS)
+            self._delimited(
+                (row for m in matches for row in self._claim_rows(catalog, m.entity, claims_of(m.entity))), CSV_COLUMNS
+            )
         elif answer.ambiguous:
             self._candidates(answer)
         else:
@@ -312,17 +396,39 @@ class Renderer:
                 write(_safe("[" + ", ".join([text(m) for m in answer.matches]) + "]") + "\n")
         elif self.format == "json" and not self.terminal:  # one line, as _json writes it off a terminal
             text = _EntityText(catalog, not _can_encode_unicode(self.out))
-            self.out.write(_safe("[" + ", ".join([
-                f'{{"query": {text.value(a.query)}, "status": {text.value(_status_word(a))}, "matches": ['
-                + ", ".join([text(m) for m in a.matches]) + "]}" for a in answers]) + "]"))
+            self.out.write(
+                _safe(
+                    "["
+                    + ", ".join(
+                        [
+                            f'{{"query": {text.value(a.query)}, "status": {text.value(_status_word(a))}, "matches": ['
+                            + ", ".join([text(m) for m in a.matches])
+                            + "]}"
+                            for a in answers
+                        ]
+                    )
+                    + "]"
+                )
+            )
             self.out.write("\n")
         elif self.format == "json":
-            self._json([{"query": a.query, "status": _status_word(a),
-                         "matches": [entity_json(m.entity, catalog, m.score, m.matched) for m in a.matches]}
-                        for a in answers])
+            self._json(
+                [
+                    {
+                        "query": a.query,
+                        "status": _status_word(a),
+                        "matches": [entity_json(m.entity, catalog, m.score, m.matched) for m in a.matches],
+                    }
+                    for a in answers
+                ]
+            )
         elif self.format in ("csv", "tsv"):
-            rows = ({"query": a.query, **row} for a in answers for m in a.matches
-                    for row in self._claim_rows(catalog, m.entity, m.entity.claims))
+            rows = (
+                {"query": a.query, **row}
+                for a in answers
+                for m in a.matches
+                for row in self._claim_rows(catalog, m.entity, m.entity.claims)
+            )
             self._delimited(rows, ("query",) + CSV_COLUMNS)
         else:
             for answer in answers:
@@ -354,8 +460,10 @@ class Renderer:
         header = [f"{entity.name}  [{entity.kind}]" + (f"  {entity.date}" if entity.date else ""), entity.summary]
         if entity.aliases:
             header.append("Also known as: " + ", ".join(entity.aliases))
-        rows = [self._claim_cells(catalog, c, about=None if c.subject == entity.id else catalog.name_of(c.subject))
-                for c in claims]
+        rows = [
+            self._claim_cells(catalog, c, about=None if c.subject == entity.id else catalog.name_of(c.subject))
+            for c in claims
+        ]
         figure = entity.kind == "figure"
         values = {c.value for c in claims if c.value is not None}
         if not self.terminal:
@@ -374,14 +482,19 @@ class Renderer:
         console.print(Text(self._shown(header[0]), style="bold"))
         for text in header[1:]:
             console.print(Text(self._shown(text)))
-        columns = ("date", "value", "claim", "related", "said by", "source: quote") if figure else (
-            "date", "claim", "related", "said by", "source: quote")
+        columns = (
+            ("date", "value", "claim", "related", "said by", "source: quote")
+            if figure
+            else ("date", "claim", "related", "said by", "source: quote")
+        )
         table = self._table(None, columns)
         for cells in rows:
             table.add_row(*self._texts(*(cells if figure else (cells[0],) + tuple(cells[2:]))))
         console.print(table)
         if figure and len(values) > 1:
-            console.print(Text("Discrepancy: sources give " + " / ".join(_number(v) for v in sorted(values)), style="bold yellow"))
+            console.print(
+                Text("Discrepancy: sources give " + " / ".join(_number(v) for v in sorted(values)), style="bold yellow")
+            )
         if related:
             console.print(Text(self._shown("Related: " + ", ".join(related))))
 
@@ -390,23 +503,40 @@ class Renderer:
         date = str(claim.date) if claim.date else (f"as of {claim.as_of}" if claim.as_of else "")
         value = ""
         if claim.value is not None or claim.qualifier:
-            value = " ".join(x for x in (claim.qualifier, _number(claim.value) if claim.value is not None else None, claim.unit) if x)
+            value = " ".join(
+                x for x in (claim.qualifier, _number(claim.value) if claim.value is not None else None, claim.unit) if x
+            )
         related = ""
         if claim.related:
-            related = f"{claim.relation}: {catalog.name_of(claim.related)}" if claim.relation else str(catalog.name_of(claim.related))
+            related = (
+                f"{claim.relation}: {catalog.name_of(claim.related)}"
+                if claim.relation
+                else str(catalog.name_of(claim.related))
+            )
         said = catalog.name_of(claim.attributed_to) or claim.attribution or ""
         cites = "; ".join(f'{c.source}: "{c.quote}"' for c in claim.citations)
         text = f"{about}: {claim.text}" if about else claim.text
         return (date, value, text, related, said, cites)
 
     def search(self, hits: list[SearchHit], catalog: Catalog | None = None) -> None:
-        rows = [{"id": h.entity.id, "kind": h.entity.kind, "name": h.entity.name, "score": h.score, "field": h.field,
-                 "text": h.text, "citations": [{"source": c.source, "quote": c.quote} for c in (h.claim.citations if h.claim else ())]}
-                for h in hits]
+        rows = [
+            {
+                "id": h.entity.id,
+                "kind": h.entity.kind,
+                "name": h.entity.name,
+                "score": h.score,
+                "field": h.field,
+                "text": h.text,
+                "citations": [{"source": c.source, "quote": c.quote} for c in (h.claim.citations if h.claim else ())],
+            }
+            for h in hits
+        ]
         if catalog is not None and self.format in ("json", "jsonl"):
             # the match contract of who/what/figure (claims: the one that matched, or all of them)
-            rows = [{**entity_json(h.entity, catalog, h.score, h.text, [h.claim] if h.claim else None), **row}
-                    for h, row in zip(hits, rows)]
+            rows = [
+                {**entity_json(h.entity, catalog, h.score, h.text, [h.claim] if h.claim else None), **row}
+                for h, row in zip(hits, rows)
+            ]
         if self.format == "json":
             self._json(rows)
         elif self.format == "jsonl":
@@ -414,26 +544,42 @@ class Renderer:
         elif self.format in ("csv", "tsv"):
             self._delimited(rows, ("id", "name", "kind", "score", "field", "text"))
         else:
-            self._simple(("score", "entity", "field", "text"), [(f"{h.score:g}", h.entity.name, h.field, h.text) for h in hits])
+            self._simple(
+                ("score", "entity", "field", "text"), [(f"{h.score:g}", h.entity.name, h.field, h.text) for h in hits]
+            )
 
     def timeline(self, catalog: Catalog, entries: list[TimelineEntry]) -> None:
         rows: list[dict[str, Any]] = []
         for e in entries:
             citations = e.claim.citations if e.claim else ()
-            rows.append({"date": str(e.when), "precision": e.when.precision, "start": e.when.earliest(), "end": e.when.latest(),
-                         "approximate": e.when.approximate, "id": e.entity.id, "name": e.entity.name, "kind": e.entity.kind,
-                         "text": e.claim.text if e.claim else e.entity.summary,
-                         "citations": [{"source": c.source, "quote": c.quote} for c in citations]})
+            rows.append(
+                {
+                    "date": str(e.when),
+                    "precision": e.when.precision,
+                    "start": e.when.earliest(),
+                    "end": e.when.latest(),
+                    "approximate": e.when.approximate,
+                    "id": e.entity.id,
+                    "name": e.entity.name,
+                    "kind": e.entity.kind,
+                    "text": e.claim.text if e.claim else e.entity.summary,
+                    "citations": [{"source": c.source, "quote": c.quote} for c in citations],
+                }
+            )
         if self.format == "json":
             self._json(rows)
         elif self.format == "jsonl":
             self._jsonl(rows)
         elif self.format in ("csv", "tsv"):
-            self._delimited(({**r, "sources": _source_ids(r["citations"])} for r in rows),
-                            ("date", "precision", "id", "name", "text", "sources"))
+            self._delimited(
+                ({**r, "sources": _source_ids(r["citations"])} for r in rows),
+                ("date", "precision", "id", "name", "text", "sources"),
+            )
         else:
-            self._simple(("date", "precision", "entity", "what", "source"),
-                         [(r["date"], r["precision"], r["name"], r["text"], _source_ids(r["citations"])) for r in rows])
+            self._simple(
+                ("date", "precision", "entity", "what", "source"),
+                [(r["date"], r["precision"], r["name"], r["text"], _source_ids(r["citations"])) for r in rows],
+            )
 
     def sources(self, sources: list[tuple[Source, int]]) -> None:
         rows = [source_json(s, n) for s, n in sources]
@@ -444,9 +590,20 @@ class Renderer:
         elif self.format in ("csv", "tsv"):
             self._delimited(rows, ("id", "title", "author", "publisher", "published", "file", "claims"))
         else:
-            self._simple(("id", "published", "title", "author / publisher", "file", "claims"),
-                         [(r["id"], r["published"], r["title"], " / ".join(x for x in (r["author"], r["publisher"]) if x),
-                           r["file"], str(r["claims"])) for r in rows])
+            self._simple(
+                ("id", "published", "title", "author / publisher", "file", "claims"),
+                [
+                    (
+                        r["id"],
+                        r["published"],
+                        r["title"],
+                        " / ".join(x for x in (r["author"], r["publisher"]) if x),
+                        r["file"],
+                        str(r["claims"]),
+                    )
+                    for r in rows
+                ],
+            )
 
     def stats(self, stats: dict[str, Any]) -> None:
         if self.format in ("json", "jsonl"):
@@ -454,20 +611,34 @@ class Renderer:
             return
         if self.format in ("csv", "tsv"):
             flat = [{"metric": k, "value": v} for k, v in stats.items() if not isinstance(v, (dict, list))]
-            flat += [{"metric": f"{k}.{sub}", "value": v} for k, d in stats.items() if isinstance(d, dict) for sub, v in d.items()]
+            flat += [
+                {"metric": f"{k}.{sub}", "value": v}
+                for k, d in stats.items()
+                if isinstance(d, dict)
+                for sub, v in d.items()
+            ]
             self._delimited(flat, ("metric", "value"))
             return
         span = stats["date_span"]
         rows = [("entities", str(stats["entities"]), "")]
         rows += [(f"  {kind}", str(n), "") for kind, n in stats["by_kind"].items()]
-        rows += [(key.replace("_", " "), str(stats[key]), "")
-                 for key in ("claims", "citations", "sources", "figures", "dated_claims", "dated_events")]
+        rows += [
+            (key.replace("_", " "), str(stats[key]), "")
+            for key in ("claims", "citations", "sources", "figures", "dated_claims", "dated_events")
+        ]
         rows.append(("date span", f"{span[0]} .. {span[1]}" if span else "-", ""))
-        rows.append(("discrepancies", str(len(stats["discrepancies"])), ", ".join(d["name"] for d in stats["discrepancies"])))
-        for title, counts in (("claims per source", stats["claims_per_source"]), ("claims per decade", stats["claims_per_decade"])):
+        rows.append(
+            ("discrepancies", str(len(stats["discrepancies"])), ", ".join(d["name"] for d in stats["discrepancies"]))
+        )
+        for title, counts in (
+            ("claims per source", stats["claims_per_source"]),
+            ("claims per decade", stats["claims_per_decade"]),
+        ):
             top = max(counts.values(), default=0) or 1
             bar = "█" if self.terminal and _can_encode_unicode(self.out) else "#"
-            rows += [(f"{title}: {key}", str(n), bar * max(1, round(24 * n / top)) if n else "") for key, n in counts.items()]
+            rows += [
+                (f"{title}: {key}", str(n), bar * max(1, round(24 * n / top)) if n else "") for key, n in counts.items()
+            ]
         self._simple(("metric", "count", ""), rows)
 
     # -- helpers --------------------------------------------------------------------------

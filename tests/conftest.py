@@ -38,13 +38,24 @@ def cli():
     return run
 
 
-def run_factcli(*args: str, input: bytes | str | None = None, env: dict[str, str] | None = None,
-                cwd: str | Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
+def run_factcli(
+    *args: str,
+    input: bytes | str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | Path | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[bytes]:
     """Run factcli as a real process (``python -m factcli``), bytes in and out."""
     full_env = {**os.environ, **(env or {})}
     data = input.encode() if isinstance(input, str) else input
-    return subprocess.run([sys.executable, "-m", "factcli", *args], input=data, capture_output=True,
-                          env=full_env, cwd=cwd, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "factcli", *args],
+        input=data,
+        capture_output=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=timeout,
+    )
 
 
 def write_facts(directory: Path, text: str, name: str = "facts.yaml") -> Path:

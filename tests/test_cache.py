@@ -66,8 +66,9 @@ def test_editing_the_fact_file_gives_new_answers(tmp_path: Path, isolated_cache:
     assert len(cache_files(isolated_cache)) == 2  # one per content; the old one is never read again
 
 
-def test_a_remembered_digest_is_dropped_when_the_file_changes(tmp_path: Path, isolated_cache: Path,
-                                                              trust_timestamps: None) -> None:
+def test_a_remembered_digest_is_dropped_when_the_file_changes(
+    tmp_path: Path, isolated_cache: Path, trust_timestamps: None
+) -> None:
     facts = write_facts(tmp_path, MINIMAL)
     Catalog.open(facts)
     assert cache.known_digest(str(facts), os.stat(facts)) is not None  # the next open will not hash
@@ -98,10 +99,12 @@ def test_the_cli_sees_an_edit_between_two_runs(tmp_path: Path) -> None:
     assert second.returncode == 0 and b"Ada Byron" in second.stdout and b"Ada Lovelace" not in second.stdout
 
 
-@pytest.mark.parametrize("damage", ["truncate", "empty", "garbage", "flip-meta", "flip-index", "flip-record",
-                                    "wrong-magic"])
-def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path, isolated_cache: Path, damage: str,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "damage", ["truncate", "empty", "garbage", "flip-meta", "flip-index", "flip-record", "wrong-magic"]
+)
+def test_a_damaged_cache_is_ignored_and_rebuilt(
+    tmp_path: Path, isolated_cache: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     facts = FIXTURES / "mini.yaml"
     expected = Catalog.open(facts, use_cache=False)
     Catalog.open(facts)
@@ -153,8 +156,9 @@ def test_read_raises_cache_corrupt_not_anything_else(tmp_path: Path, isolated_ca
         cache.read(path.with_name("missing.cache"), built.facts.digest, str(facts))
 
 
-def test_a_cache_dir_that_cannot_be_created_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_cache_dir_that_cannot_be_created_only_costs_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("FACTCLI_CACHE_DIR", str(blocker / "cache"))
@@ -164,8 +168,9 @@ def test_a_cache_dir_that_cannot_be_created_only_costs_speed(tmp_path: Path, mon
     assert capsys.readouterr().err == ""
 
 
-def test_a_read_only_cache_dir_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                isolated_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_read_only_cache_dir_only_costs_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     facts = write_facts(tmp_path, MINIMAL)
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -193,8 +198,9 @@ def test_a_read_only_cache_dir_by_permissions(tmp_path: Path, isolated_cache: Pa
         isolated_cache.chmod(0o755)
 
 
-def test_a_read_only_cache_dir_still_serves_a_cache_written_before(tmp_path: Path, isolated_cache: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_only_cache_dir_still_serves_a_cache_written_before(
+    tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     facts = write_facts(tmp_path, MINIMAL)
     Catalog.open(facts)
     monkeypatch.setattr(cache.os, "replace", lambda *a, **k: (_ for _ in ()).throw(PermissionError(30, "read-only")))
@@ -205,14 +211,24 @@ def test_a_read_only_cache_dir_still_serves_a_cache_written_before(tmp_path: Pat
 
 def test_no_cache_neither_reads_nor_writes(tmp_path: Path, isolated_cache: Path) -> None:
     facts = write_facts(tmp_path, MINIMAL)
-    result = run_factcli("--no-cache", "--facts", str(facts), "who", "Lovelace", "--format", "json",
-                         env={"FACTCLI_CACHE_DIR": str(isolated_cache)})
+    result = run_factcli(
+        "--no-cache",
+        "--facts",
+        str(facts),
+        "who",
+        "Lovelace",
+        "--format",
+        "json",
+        env={"FACTCLI_CACHE_DIR": str(isolated_cache)},
+    )
     assert result.returncode == 0, result.stderr
     assert list(isolated_cache.iterdir()) == []
     Catalog.open(facts)
     [path] = cache_files(isolated_cache)
     path.write_bytes(b"garbage")
-    result = run_factcli("who", "Lovelace", "--no-cache", "--facts", str(facts), env={"FACTCLI_CACHE_DIR": str(isolated_cache)})
+    result = run_factcli(
+        "who", "Lovelace", "--no-cache", "--facts", str(facts), env={"FACTCLI_CACHE_DIR": str(isolated_cache)}
+    )
     assert result.returncode == 0 and b"damaged" not in result.stderr
     assert path.read_bytes() == b"garbage"
 
@@ -236,24 +252,32 @@ def test_help_version_and_completion_never_read_the_fact_base(tmp_path: Path) ->
         assert result.returncode == 0, (args, result.stderr)
         assert b"no such file" not in result.stderr
     # completion reads only a warm cache, so an absent fact file completes nothing, quietly
-    result = run_factcli(env={**env, "_FACTCLI_COMPLETE": "complete_bash", "COMP_WORDS": "factcli who Jen",
-                              "COMP_CWORD": "2"})
+    result = run_factcli(
+        env={**env, "_FACTCLI_COMPLETE": "complete_bash", "COMP_WORDS": "factcli who Jen", "COMP_CWORD": "2"}
+    )
     assert result.returncode == 0 and result.stderr == b""
 
 
 def test_the_warm_path_imports_neither_yaml_nor_rich(tmp_path: Path) -> None:
     facts = write_facts(tmp_path, MINIMAL)
-    code = ("import sys; sys.argv = ['factcli', '--facts', %r, 'who', 'Lovelace', '--format', 'json'];"
-            "from factcli.cli import main\n"
-            "try: main()\n"
-            "except SystemExit: pass\n"
-            "print(sorted(m for m in ('yaml', 'rich', 'hashlib', 'factcli.check') if m in sys.modules), file=sys.stderr)")
+    code = (
+        "import sys; sys.argv = ['factcli', '--facts', %r, 'who', 'Lovelace', '--format', 'json'];"
+        "from factcli.cli import main\n"
+        "try: main()\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('yaml', 'rich', 'hashlib', 'factcli.check') if m in sys.modules), file=sys.stderr)"
+    )
     import subprocess
     import sys
 
     for run in ("cold", "warm"):
-        result = subprocess.run([sys.executable, "-c", code % str(facts)], capture_output=True, text=True, check=False,
-                                env={**os.environ, "FACTCLI_CACHE_DIR": str(tmp_path / "cache")})
+        result = subprocess.run(
+            [sys.executable, "-c", code % str(facts)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "FACTCLI_CACHE_DIR": str(tmp_path / "cache")},
+        )
         loaded = result.stderr.strip().splitlines()[-1]
         if run == "cold":
             assert "yaml" in loaded
@@ -292,7 +316,9 @@ def test_the_batch_json_written_from_records_is_what_entity_json_gives(tmp_path:
 
     from .conftest import ROOT
 
-    facts = {"shipped": ROOT / "facts.yaml", "mini": FIXTURES / "mini.yaml"}.get(base) or write_facts(tmp_path, _hostile_facts())
+    facts = {"shipped": ROOT / "facts.yaml", "mini": FIXTURES / "mini.yaml"}.get(base) or write_facts(
+        tmp_path, _hostile_facts()
+    )
     Catalog.open(facts)
     warm, cold = Catalog.open(facts), Catalog.open(facts, use_cache=False)
     assert isinstance(warm.facts.entities, cache.LazyEntities)
@@ -306,7 +332,10 @@ def test_the_batch_json_written_from_records_is_what_entity_json_gives(tmp_path:
                 Renderer(fmt, out).batch(catalog, answers)
                 out.flush()
                 written = out.buffer.getvalue().decode(encoding)  # type: ignore[attr-defined]
-                assert written == _batch_json_as_dumps_writes_it(catalog, answers, fmt, encoding != "utf-8"), (fmt, encoding)
+                assert written == _batch_json_as_dumps_writes_it(catalog, answers, fmt, encoding != "utf-8"), (
+                    fmt,
+                    encoding,
+                )
 
 
 def test_json_values_are_written_as_the_encoder_writes_them() -> None:
@@ -315,8 +344,24 @@ def test_json_values_are_written_as_the_encoder_writes_them() -> None:
     from factcli.render import _EntityText
 
     text = _EntityText(Catalog.open(FIXTURES / "mini.yaml"), ascii_only=True)
-    for value in (None, True, False, 0, -7, 10**30, 1.5, 100.0, 1e-7, 2.5e300, float("nan"), float("inf"), -float("inf"),
-                  "", "Kōichirō \u202e \x7f \"quoted\" \\", ["a", 1]):
+    for value in (
+        None,
+        True,
+        False,
+        0,
+        -7,
+        10**30,
+        1.5,
+        100.0,
+        1e-7,
+        2.5e300,
+        float("nan"),
+        float("inf"),
+        -float("inf"),
+        "",
+        'Kōichirō \u202e \x7f "quoted" \\',
+        ["a", 1],
+    ):
         assert text.value(value) == json.JSONEncoder(ensure_ascii=True).encode(value)
 
 

@@ -49,21 +49,70 @@ def test_check_reports_a_clean_file_with_exit_0(cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("    summary: A test person.", "    sumary: A test person.",
-         ["F:11:5: unknown field 'sumary' in an entity (did you mean 'summary'?)", "F:7:5: an entity is missing the required field 'summary'"]),
+        (
+            "    summary: A test person.",
+            "    sumary: A test person.",
+            [
+                "F:11:5: unknown field 'sumary' in an entity (did you mean 'summary'?)",
+                "F:7:5: an entity is missing the required field 'summary'",
+            ],
+        ),
         ("    name: Ada Lovelace\n", "", ["F:7:5: an entity is missing the required field 'name'"]),
-        ("    aliases: [Lovelace]", "    aliases: Lovelace", ["F:10:14: entity 'aliases' must be a list, not text 'Lovelace'"]),
-        ("        date: 1843", "        date: 1843-02-30", ["F:14:15: claim 'date': '1843-02-30' is an impossible date: 1843-02 has 28 days"]),
-        ("        date: 1843", "        date: 1843-13", ["F:14:15: claim 'date': '1843-13' is an impossible date: there is no month 13"]),
-        ("        date: 1843", "        date: 1990/1980", ["F:14:15: claim 'date': '1990/1980' is an impossible period: it ends before it starts"]),
-        ("          - source: s1\n", "          - source: s11\n", ["F:16:21: citation refers to unknown source 's11' (did you mean 's1'?)"]),
+        (
+            "    aliases: [Lovelace]",
+            "    aliases: Lovelace",
+            ["F:10:14: entity 'aliases' must be a list, not text 'Lovelace'"],
+        ),
+        (
+            "        date: 1843",
+            "        date: 1843-02-30",
+            ["F:14:15: claim 'date': '1843-02-30' is an impossible date: 1843-02 has 28 days"],
+        ),
+        (
+            "        date: 1843",
+            "        date: 1843-13",
+            ["F:14:15: claim 'date': '1843-13' is an impossible date: there is no month 13"],
+        ),
+        (
+            "        date: 1843",
+            "        date: 1990/1980",
+            ["F:14:15: claim 'date': '1990/1980' is an impossible period: it ends before it starts"],
+        ),
+        (
+            "          - source: s1\n",
+            "          - source: s11\n",
+            ["F:16:21: citation refers to unknown source 's11' (did you mean 's1'?)"],
+        ),
         ("            quote: the first program", "            quote: ''", ["F:17:20: the quote is empty"]),
-        ("    kind: person", "    kind: persn", ["F:8:11: entity 'kind': 'persn' is not a known kind (did you mean 'person'?); use one of person, organization, place, event, figure"]),
-        ("  - id: ada-lovelace", "  - id: Ada Lovelace", ["F:7:9: entity id 'Ada Lovelace' must be a slug: lowercase letters, digits and single hyphens"]),
-        ("        date: 1843", "        date: 1843\n        related: charles-babbage",
-         ["F:15:18: 'related' refers to unknown entity 'charles-babbage'"]),
-        ("        date: 1843", "        date: 1843\n        value: NaN", ["F:15:16: claim 'value': 'NaN' is not a number (digits, optional , groups and . decimals, at most 30 characters)"]),
-        ("    published: 2004-05", "    published: 2004-05~", ["F:4:16: an approximate 'published' date needs a 'published_note' saying what it is inferred from"]),
+        (
+            "    kind: person",
+            "    kind: persn",
+            [
+                "F:8:11: entity 'kind': 'persn' is not a known kind (did you mean 'person'?); use one of person, organization, place, event, figure"
+            ],
+        ),
+        (
+            "  - id: ada-lovelace",
+            "  - id: Ada Lovelace",
+            ["F:7:9: entity id 'Ada Lovelace' must be a slug: lowercase letters, digits and single hyphens"],
+        ),
+        (
+            "        date: 1843",
+            "        date: 1843\n        related: charles-babbage",
+            ["F:15:18: 'related' refers to unknown entity 'charles-babbage'"],
+        ),
+        (
+            "        date: 1843",
+            "        date: 1843\n        value: NaN",
+            [
+                "F:15:16: claim 'value': 'NaN' is not a number (digits, optional , groups and . decimals, at most 30 characters)"
+            ],
+        ),
+        (
+            "    published: 2004-05",
+            "    published: 2004-05~",
+            ["F:4:16: an approximate 'published' date needs a 'published_note' saying what it is inferred from"],
+        ),
     ],
 )
 def test_each_broken_fixture_is_reported_at_its_line(tmp_path: Path, old: str, new: str, expected: list[str]) -> None:
@@ -100,7 +149,9 @@ def test_yaml_syntax_error_has_a_position(tmp_path: Path) -> None:
 
 
 def test_scalars_stay_strings_no_implicit_typing(tmp_path: Path) -> None:
-    text = MINIMAL.replace("summary: A test person.", "summary: NO").replace("aliases: [Lovelace]", "aliases: [0777, '1:20', yes]")
+    text = MINIMAL.replace("summary: A test person.", "summary: NO").replace(
+        "aliases: [Lovelace]", "aliases: [0777, '1:20', yes]"
+    )
     entity = load(write_facts(tmp_path, text)).entities["ada-lovelace"]
     assert entity.summary == "NO" and entity.aliases == ("0777", "1:20", "yes")
 
@@ -109,7 +160,9 @@ def test_scalars_stay_strings_no_implicit_typing(tmp_path: Path) -> None:
 def test_yaml_features_that_can_hurt_are_refused(tmp_path: Path, construct: str) -> None:
     text = {
         "anchor": MINIMAL.replace("title: A test article", "title: &t A test article"),
-        "alias": MINIMAL.replace("title: A test article", "title: &t A test article").replace("summary: A test person.", "summary: *t"),
+        "alias": MINIMAL.replace("title: A test article", "title: &t A test article").replace(
+            "summary: A test person.", "summary: *t"
+        ),
         "tag": MINIMAL.replace("title: A test article", "title: !!python/object:os.system x"),
         "merge": MINIMAL.replace("    summary: A test person.", "    summary: x\n    <<: {a: b}"),
     }[construct]
@@ -124,7 +177,9 @@ def test_quotes_are_verified_against_the_sources(tmp_path: Path) -> None:
     (sources / "s1.txt").write_text("She wrote \u201cthe first\n   program\u201d \u2014 in 1843.", encoding="utf-8")
     assert load(write_facts(tmp_path, MINIMAL), sources_dir=sources).sources["s1"].file == "s1.txt"
     wrong = MINIMAL.replace("quote: the first program", "quote: the second program")
-    assert problems_of(tmp_path, wrong, sources) == ["F:17:20: the quote does not appear in s1.txt: 'the second program'"]
+    assert problems_of(tmp_path, wrong, sources) == [
+        "F:17:20: the quote does not appear in s1.txt: 'the second program'"
+    ]
     (sources / "s1.txt").unlink()
     assert problems_of(tmp_path, MINIMAL, sources)[0].endswith("cannot read " + str(sources / "s1.txt"))
 
@@ -204,7 +259,10 @@ def test_a_streamed_parse_leaves_no_entity_nodes_in_the_tree(tmp_path: Path) -> 
         ("    summary: A test person.\n", "    sumary: A test person.\n"),
         ("        date: 1843\n", "        date: 1843-02-30\n"),
         ("          - source: s1\n", "          - source: s2\n"),
-        ("      - text: Wrote the first program.\n", "      - text: Wrote the first program.\n        related: nobody\n"),
+        (
+            "      - text: Wrote the first program.\n",
+            "      - text: Wrote the first program.\n        related: nobody\n",
+        ),
         ("  - id: ada-lovelace\n", "  - id: ada-lovelace\n    id: again\n"),
         ("entities:\n", "entities:\n  - just text\n"),
     ],
@@ -219,8 +277,10 @@ def test_streamed_problems_are_the_whole_trees_in_order(tmp_path: Path, old: str
 
 
 def test_the_problem_cap_falls_where_it_did_with_streamed_entities(tmp_path: Path) -> None:
-    entity = ("  - id: e{0}\n    kind: person\n    name: N\n    summary: S\n    bogus: 1\n    claims:\n"
-              "      - text: t\n        related: missing{0}\n        citations:\n          - source: s1\n            quote: q\n")
+    entity = (
+        "  - id: e{0}\n    kind: person\n    name: N\n    summary: S\n    bogus: 1\n    claims:\n"
+        "      - text: t\n        related: missing{0}\n        citations:\n          - source: s1\n            quote: q\n"
+    )
     path = write_facts(tmp_path, MINIMAL + "".join(entity.format(i) for i in range(1500)))
     streamed, whole = _load_both(path)
     assert streamed == whole and len(streamed) == 1001

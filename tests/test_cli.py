@@ -222,8 +222,11 @@ def test_said_kawaguchi_lists_what_she_told_the_committee(cli, facts):
 
 def test_said_trump_includes_what_he_said_after_the_first_day_in_hanoi(cli, facts):
     first_day = str(facts.entities["hanoi-summit"].date.start)
-    after_first_day = [c for c in facts.claims() if c.attributed_to == "donald-trump"
-                       and c.date is not None and str(c.date) == first_day]
+    after_first_day = [
+        c
+        for c in facts.claims()
+        if c.attributed_to == "donald-trump" and c.date is not None and str(c.date) == first_day
+    ]
     assert after_first_day, "facts.yaml: no statement of Trump's dated the summit's first day"
     result = cli("said", "Trump", "-f", "json")
     assert result.exit_code == 0
@@ -313,7 +316,9 @@ def test_stats_json(cli, facts):
 
 
 def test_stats_date_span_covers_dated_events_as_well_as_dated_claims(cli, tmp_path):
-    text = MINIMAL + """\
+    text = (
+        MINIMAL
+        + """\
   - id: a-later-event
     kind: event
     name: A later event
@@ -325,6 +330,7 @@ def test_stats_date_span_covers_dated_events_as_well_as_dated_claims(cli, tmp_pa
           - source: s1
             quote: the first program
 """
+    )
     stats = as_json(cli("stats", "-f", "json", "--facts", str(write_facts(tmp_path, text))))
     assert stats["date_span"] == ["1843-01-01", "1901-03-31"]
     assert (stats["dated_claims"], stats["dated_events"]) == (1, 1)
@@ -388,7 +394,10 @@ def test_who_dash_json_is_one_document_naming_each_query(cli):
     result = cli("who", "-", "-f", "json", input="Jenkins\nKim\nxyzzyq\n")
     answers = json.loads(result.stdout)  # one document, not one per query
     assert [(a["query"], a["status"]) for a in answers] == [
-        ("Jenkins", "found"), ("Kim", "ambiguous"), ("xyzzyq", "not found")]
+        ("Jenkins", "found"),
+        ("Kim", "ambiguous"),
+        ("xyzzyq", "not found"),
+    ]
     assert answers[0]["matches"][0]["id"] == "charles-robert-jenkins" and answers[2]["matches"] == []
     assert result.exit_code == 1
 
@@ -458,11 +467,17 @@ def test_mini_what_said_timeline_show_sources_stats(cli, mini):
     event = as_json(cli("what", "big meeting", *facts, "-f", "json"))[0]
     assert event["id"] == "big-meeting" and event["date"] == str(mini.entities["big-meeting"].date)
     said = as_json(cli("said", "Kenji", *facts, "-f", "json"))
-    assert [c["text"] for c in said[0]["claims"]] == [c.text for c in mini.claims() if c.attributed_to == "kenji-tanaka"]
+    assert [c["text"] for c in said[0]["claims"]] == [
+        c.text for c in mini.claims() if c.attributed_to == "kenji-tanaka"
+    ]
     unnamed = as_json(cli("said", "informed sources", *facts, "-f", "json"))
     assert [c["text"] for m in unnamed for c in m["claims"]] == [c.text for c in mini.claims() if c.attribution]
     sixties = as_json(cli("timeline", "--from", "1960", "--to", "1969", *facts, "-f", "json"))
-    overlapping = {c.text for c in mini.claims() if c.date and c.date.latest() >= "1960-01-01" and c.date.earliest() <= "1969-12-31"}
+    overlapping = {
+        c.text
+        for c in mini.claims()
+        if c.date and c.date.latest() >= "1960-01-01" and c.date.earliest() <= "1969-12-31"
+    }
     assert "Left in the 1960s." in overlapping  # and the 1959-1984 figures, which overlap the 1960s
     assert {e["text"] for e in sixties} == overlapping
     assert ids(cli("show", "jon-smith", *facts, "-f", "json")) == ["jon-smith"]

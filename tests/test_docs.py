@@ -53,8 +53,6 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     assert test_command.strip().strip("`") in ci
 
 
-
-
 def _console_examples() -> list[tuple[str, list[str]]]:
     """Each ``$ command`` in the README's console blocks, with the lines printed under it."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -88,8 +86,9 @@ def test_readme_examples_print_what_the_readme_shows(command: str, expected: lis
     bin_dir = os.path.dirname(sys.executable)  # the venv's factcli
     env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "FACTCLI_CACHE_DIR": str(tmp_path)}
     env.pop("FACTCLI_FACTS", None)
-    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, cwd=tmp_path,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False
+    )
     assert sorted(result.stdout.splitlines() + result.stderr.splitlines()) == sorted(expected)
 
 

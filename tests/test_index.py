@@ -14,8 +14,13 @@ from factcli.normalize import fold
 from factcli.query import ALL_KINDS, EVENTS, FIGURES, PEOPLE_AND_ORGANIZATIONS, Catalog
 
 QUERIES = Path(__file__).resolve().parent / "data" / "queries.tsv"
-KINDS_FOR = {"person": PEOPLE_AND_ORGANIZATIONS, "organization": PEOPLE_AND_ORGANIZATIONS,
-             "event": EVENTS, "figure": FIGURES, "place": ALL_KINDS}
+KINDS_FOR = {
+    "person": PEOPLE_AND_ORGANIZATIONS,
+    "organization": PEOPLE_AND_ORGANIZATIONS,
+    "event": EVENTS,
+    "figure": FIGURES,
+    "place": ALL_KINDS,
+}
 
 
 def labelled_queries() -> list[tuple[str, str, str]]:
@@ -54,15 +59,36 @@ def test_the_index_agrees_with_the_exhaustive_scan_on_the_labelled_queries(monke
 def test_the_shortlist_holds_every_labelled_answer() -> None:
     catalog = Catalog.open(use_cache=False)
     ids = list(catalog.facts.entities)
-    missing = [(text, expected) for text, expected, _ in labelled_queries()
-               if ids.index(expected) not in catalog.index.shortlist(fold(text))]
+    missing = [
+        (text, expected)
+        for text, expected, _ in labelled_queries()
+        if ids.index(expected) not in catalog.index.shortlist(fold(text))
+    ]
     assert missing == []
 
 
 # -- a synthetic base with many shared name parts ------------------------------------------------
 FAMILY = ["Kim", "Lee", "Park", "Choi", "Sato", "Suzuki", "Tanaka", "Itō", "Smith", "Jenkins", "Garcia", "Kōno"]
-GIVEN = ["Min-jun", "Seo-yeon", "Ji Hoon", "Hitomi", "Kōichirō", "Yuki", "Charles", "Mary", "Robert", "Jong Il",
-         "Haruka", "Sung-min", "Takuya", "Yoriko", "Jun'ichirō", "Donald", "Linda", "Minsu"]
+GIVEN = [
+    "Min-jun",
+    "Seo-yeon",
+    "Ji Hoon",
+    "Hitomi",
+    "Kōichirō",
+    "Yuki",
+    "Charles",
+    "Mary",
+    "Robert",
+    "Jong Il",
+    "Haruka",
+    "Sung-min",
+    "Takuya",
+    "Yoriko",
+    "Jun'ichirō",
+    "Donald",
+    "Linda",
+    "Minsu",
+]
 
 
 def synthetic(count: int, seed: int = 7) -> list[tuple[str, list[str]]]:
@@ -85,7 +111,7 @@ def perturbations(name: str, rng: random.Random) -> list[str]:
     longest = max(words, key=len)
     if len(longest) >= 5:
         cut = rng.randrange(1, len(longest) - 1)
-        out.append(name.replace(longest, longest[:cut] + longest[cut + 1:]))
+        out.append(name.replace(longest, longest[:cut] + longest[cut + 1 :]))
     return out
 
 
@@ -109,14 +135,22 @@ def test_shortlist_then_rank_agrees_with_ranking_everyone() -> None:
             assert len(shortlist) <= 60
             checked += 1
             agreed += lookup(index, text, PEOPLE_AND_ORGANIZATIONS, shortlist) == lookup(
-                index, text, PEOPLE_AND_ORGANIZATIONS, everyone)
+                index, text, PEOPLE_AND_ORGANIZATIONS, everyone
+            )
     assert agreed / checked >= 0.98, (agreed, checked)
 
 
 def test_exact_prefix_typo_and_spacing_reach_the_name() -> None:
-    index = NameIndex.build([("person", ["Charles Robert Jenkins", "Jenkins"]), ("person", ["Hitomi Soga"]),
-                             ("person", ["Kim Jong Il"]), ("person", ["Junichiro Koizumi"]),
-                             ("organization", ["Liberal Democratic Party", "LDP"]), ("event", ["Hanoi summit"])])
+    index = NameIndex.build(
+        [
+            ("person", ["Charles Robert Jenkins", "Jenkins"]),
+            ("person", ["Hitomi Soga"]),
+            ("person", ["Kim Jong Il"]),
+            ("person", ["Junichiro Koizumi"]),
+            ("organization", ["Liberal Democratic Party", "LDP"]),
+            ("event", ["Hanoi summit"]),
+        ]
+    )
     assert 0 in index.shortlist("jenkins")
     assert 0 in index.shortlist("jenk")  # the start of a name part
     assert 0 in index.shortlist("jenkns")  # a typo
@@ -141,8 +175,9 @@ def test_labels_kinds_and_postings_by_ordinal() -> None:
 
 def test_an_index_survives_its_own_tables() -> None:
     built = NameIndex.build(synthetic(500))
-    copied = NameIndex(built.vocabulary, built.grams, built.kind_names,
-                       {name: bytes(view) for name, view in built.sections().items()})
+    copied = NameIndex(
+        built.vocabulary, built.grams, built.kind_names, {name: bytes(view) for name, view in built.sections().items()}
+    )
     for text in ("kim min jun", "hitomi sato", "jenkins", "kochiro", "trading company"):
         assert copied.shortlist(text) == built.shortlist(text)
     with pytest.raises(ValueError):
@@ -170,7 +205,8 @@ def test_folded_labels_and_the_directories_into_the_big_tables() -> None:
     assert index.sections()["pair_dir"].tolist() == [bisect.bisect_left(keys, n * width) for n in range(width + 1)]
     squashed, bits = index.sections()["squashed"].tolist(), index_module._SQUASH_BUCKET_BITS
     assert index.sections()["squash_dir"].tolist() == [
-        bisect.bisect_left(squashed, bucket << (64 - bits)) for bucket in range(1 << bits)] + [len(squashed)]
+        bisect.bisect_left(squashed, bucket << (64 - bits)) for bucket in range(1 << bits)
+    ] + [len(squashed)]
     sections = dict(index.sections())
     sections["pair_dir"] = sections["pair_dir"][:-1]
     with pytest.raises(ValueError):
@@ -205,7 +241,15 @@ def test_typo_candidates_do_not_depend_on_the_hash_seed() -> None:
         "built = index.NameIndex.build([('person', ['Kongxab Smith']), ('person', ['Abongxq Smith'])])\n"
         "print([built.vocabulary[n] for n, _ in built.near('kongxq')])\n"
     )
-    outputs = {subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
-                              env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout for seed in range(8)}
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": str(seed), "PATH": ""},
+        ).stdout
+        for seed in range(8)
+    }
     assert len(outputs) == 1, outputs
     assert outputs.pop().strip() in ("['abongxq']", "['kongxab']")

@@ -166,21 +166,33 @@ def _measure(scorer: Scorer, queries, facts) -> dict:
     people = [e for e in facts.entities.values() if e.kind in PEOPLE_AND_ORGANIZATIONS]
     false_matches = [(q, *_ranked(scorer, q, people)[0]) for q in NOT_IN_FACT_BASE]
     false_matches = [(q, round(s, 1), i) for q, s, i in false_matches if s >= DEFAULT_MIN_SCORE]
-    return {"top1": top1, "end_to_end": end_to_end, "n": len(queries), "per_kind": dict(per_kind),
-            "failures": failures, "false_matches": false_matches}
+    return {
+        "top1": top1,
+        "end_to_end": end_to_end,
+        "n": len(queries),
+        "per_kind": dict(per_kind),
+        "failures": failures,
+        "false_matches": false_matches,
+    }
 
 
 @pytest.fixture(scope="module")
 def measured(queries, facts):
     results = {name: _measure(scorer, queries, facts) for name, scorer in SCORERS.items()}
     n = len(queries)
-    lines = [(f"\nTop-1 accuracy on {n} labelled queries (tests/data/queries.tsv); end to end = also "
-              f">= {DEFAULT_MIN_SCORE:g} and not a tie within {AMBIGUITY_MARGIN:g}; false = names not in the "
-              f"fact base matched anyway (of {len(NOT_IN_FACT_BASE)})"),
-             f"{'scorer':<18} {'top-1':>14} {'end to end':>14} {'false':>6}"]
+    lines = [
+        (
+            f"\nTop-1 accuracy on {n} labelled queries (tests/data/queries.tsv); end to end = also "
+            f">= {DEFAULT_MIN_SCORE:g} and not a tie within {AMBIGUITY_MARGIN:g}; false = names not in the "
+            f"fact base matched anyway (of {len(NOT_IN_FACT_BASE)})"
+        ),
+        f"{'scorer':<18} {'top-1':>14} {'end to end':>14} {'false':>6}",
+    ]
     for name, r in results.items():
-        lines.append(f"{name:<18} {r['top1']:>4} {100 * r['top1'] / n:6.1f} %  {r['end_to_end']:>4} "
-                     f"{100 * r['end_to_end'] / n:6.1f} %  {len(r['false_matches']):>5}")
+        lines.append(
+            f"{name:<18} {r['top1']:>4} {100 * r['top1'] / n:6.1f} %  {r['end_to_end']:>4} "
+            f"{100 * r['end_to_end'] / n:6.1f} %  {len(r['false_matches']):>5}"
+        )
     chosen = results[CHOSEN]
     lines.append(f"\n{CHOSEN} by variation kind (end to end):")
     for kind, (ok, total) in sorted(chosen["per_kind"].items()):
@@ -213,8 +225,9 @@ def test_chosen_scorer_rarely_matches_names_not_in_the_fact_base(measured):
     assert len(false_matches) <= min(len(r["false_matches"]) for name, r in measured.items() if name != CHOSEN) + 2
 
 
-@pytest.mark.parametrize("query", ["Obama", "Vladimir Putin", "Megumi Yokota", "Koizumi Shinjiro", "John Smith",
-                                   "asdfgh", "Kim Il Sung"])
+@pytest.mark.parametrize(
+    "query", ["Obama", "Vladimir Putin", "Megumi Yokota", "Koizumi Shinjiro", "John Smith", "asdfgh", "Kim Il Sung"]
+)
 def test_names_not_in_the_fact_base_match_nothing(catalog, query):
     answer = catalog.lookup(query, PEOPLE_AND_ORGANIZATIONS)
     assert answer.matches == []
@@ -232,13 +245,19 @@ def test_lookup_end_to_end_matches_the_measurement(catalog, queries, facts):
 
 # -- ambiguity ----------------------------------------------------------------------------------
 def _people_with_word(facts, word: str) -> set[str]:
-    return {e.id for e in facts.entities.values()
-            if e.kind == "person" and word in fold(e.name).split() and " of " not in f" {fold(e.name)} "}
+    return {
+        e.id
+        for e in facts.entities.values()
+        if e.kind == "person" and word in fold(e.name).split() and " of " not in f" {fold(e.name)} "
+    }
 
 
 def _people_whose_name_begins(facts, prefix: str) -> set[str]:
-    return {e.id for e in facts.entities.values()
-            if e.kind == "person" and any(v.startswith(prefix) for v in name_variants(e.name, e.kind))}
+    return {
+        e.id
+        for e in facts.entities.values()
+        if e.kind == "person" and any(v.startswith(prefix) for v in name_variants(e.name, e.kind))
+    }
 
 
 @pytest.mark.parametrize("query", ["Kim", "Chimura", "Hasuike", "Donald"])
@@ -317,9 +336,12 @@ def test_rank_scores_equal_the_best_label_score(facts, queries):
 
 
 def test_rank_orders_best_first_and_names_the_label_that_matched():
-    pool = [(0, "person", ["Hitomi Soga", "Soga Hitomi", "Soga"]), (1, "person", ["Charles Robert Jenkins", "Jenkins"]),
-            (2, "person", ["Daughters of Charles Robert Jenkins and Hitomi Soga"]),
-            (3, "place", ["North Korea", "N. Korea"])]
+    pool = [
+        (0, "person", ["Hitomi Soga", "Soga Hitomi", "Soga"]),
+        (1, "person", ["Charles Robert Jenkins", "Jenkins"]),
+        (2, "person", ["Daughters of Charles Robert Jenkins and Hitomi Soga"]),
+        (3, "place", ["North Korea", "N. Korea"]),
+    ]
     result = rank("Jenkins", pool)
     assert [c.ordinal for c in result] == [1, 2]
     assert result[0].score == 100.0 > result[1].score
@@ -333,10 +355,31 @@ def test_rank_orders_best_first_and_names_the_label_that_matched():
 def test_rank_is_fast_enough_on_a_shortlist():
     """A few hundred candidates per query (the index's shortlist at 100k entities)."""
     first = ["Aiko", "Kenji", "Yuki", "Hiroshi", "Mei", "Taro", "Hana", "Sora", "Ren", "Emi", "John", "Mary"]
-    last = ["Tanaka", "Suzuki", "Sato", "Takahashi", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi",
-            "Kato", "Smith", "Jones", "Brown", "Taylor", "Wilson", "Clark", "Lewis", "Walker", "Young", "King"]
-    pool = [(n, "person", [f"{f} {l}{n}", f"{l}{n}"]) for n, (f, l) in
-            enumerate((f, l) for l in last for f in first)][:300]
+    last = [
+        "Tanaka",
+        "Suzuki",
+        "Sato",
+        "Takahashi",
+        "Watanabe",
+        "Ito",
+        "Yamamoto",
+        "Nakamura",
+        "Kobayashi",
+        "Kato",
+        "Smith",
+        "Jones",
+        "Brown",
+        "Taylor",
+        "Wilson",
+        "Clark",
+        "Lewis",
+        "Walker",
+        "Young",
+        "King",
+    ]
+    pool = [(n, "person", [f"{f} {l}{n}", f"{l}{n}"]) for n, (f, l) in enumerate((f, l) for l in last for f in first)][
+        :300
+    ]
     queries = [f"{f} {l}{n}" for n, (f, l) in enumerate([(f, l) for l in last for f in first][:300:3])]
     queries += [q[:-1] for q in queries] + [q.split()[1] for q in queries]
     rank(queries[0], pool)
@@ -353,8 +396,12 @@ def _random_strings(seed: int, count: int, alphabet: str, longest: int) -> list[
     import random
 
     chooser = random.Random(seed)
-    return ["".join(chooser.choice(alphabet[: chooser.randint(1, len(alphabet))]) for _ in range(chooser.randint(0, longest)))
-            for _ in range(count)]
+    return [
+        "".join(
+            chooser.choice(alphabet[: chooser.randint(1, len(alphabet))]) for _ in range(chooser.randint(0, longest))
+        )
+        for _ in range(count)
+    ]
 
 
 def test_python_extract_equals_rapidfuzz_extract(facts):
@@ -365,8 +412,11 @@ def test_python_extract_equals_rapidfuzz_extract(facts):
 
     labels = sorted({fold(label) for e in facts.entities.values() for label in (e.name, *e.aliases)})
     words = sorted({word for label in labels for word in label.split()})
-    cases = [(query, choices) for query in ["jenkins", "soga hitomi", "kim jong un", "abe", "x", "zzqxv", ""]
-             for choices in (labels, words)]
+    cases = [
+        (query, choices)
+        for query in ["jenkins", "soga hitomi", "kim jong un", "abe", "x", "zzqxv", ""]
+        for choices in (labels, words)
+    ]
     small = _random_strings(1, 3000, "abcde ", 12)
     cases += [(small[n], small[n + 1 : n + 1 + n % 40]) for n in range(0, 2000, 2)]
     wide = _random_strings(2, 200, "abcdefghij ", 200)  # past 64 characters: rapidfuzz's multi-word path
@@ -375,7 +425,10 @@ def test_python_extract_equals_rapidfuzz_extract(facts):
     cases += [(odd[n], odd[n + 1 : n + 9]) for n in range(0, 380, 2)]
     for query, choices in cases:
         for cutoff in (0.0, 40.0, 50.0, 70.0, DEFAULT_MIN_SCORE, 80.0, 100.0, 100 / 3):
-            want = [tuple(hit) for hit in process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)]
+            want = [
+                tuple(hit)
+                for hit in process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+            ]
             assert _python_extract(query, choices, cutoff) == want, (query, choices, cutoff)
 
 
@@ -404,8 +457,9 @@ def test_rank_is_the_same_with_either_scorer(facts, queries, monkeypatch):
         if scorer == "python":
             monkeypatch.setattr(match, "_scorer", lambda work: None)
         match.prepare_query.cache_clear()  # the memos hold scores from the other scorer
-        results[scorer] = [(rank(q, pool), rank(q, pool, 0.0), score_label(fold(q), "Charles Robert Jenkins", "person"))
-                           for q in texts]
+        results[scorer] = [
+            (rank(q, pool), rank(q, pool, 0.0), score_label(fold(q), "Charles Robert Jenkins", "person")) for q in texts
+        ]
     match.prepare_query.cache_clear()
     assert results["python"] == results["rapidfuzz"]
 
@@ -446,7 +500,9 @@ def test_fold_is_idempotent(queries):
 def test_name_variants_of_a_person():
     variants = name_variants("Charles Robert Jenkins", "person")
     assert variants[0] == "charles robert jenkins"
-    assert {"jenkins charles", "charles jenkins", "jenkins charles robert", "charles", "robert", "jenkins"} <= set(variants)
+    assert {"jenkins charles", "charles jenkins", "jenkins charles robert", "charles", "robert", "jenkins"} <= set(
+        variants
+    )
     assert len(variants) == len(set(variants))
     assert {"donald rumsfeld", "rumsfeld donald", "rumsfeld"} <= set(name_variants("Donald H. Rumsfeld", "person"))
     assert "h" not in name_variants("Donald H. Rumsfeld", "person")
@@ -459,7 +515,8 @@ def test_name_variants_of_a_person():
 def test_name_variants_of_groups_places_and_organizations():
     # a group named after people is not those people
     assert name_variants("Daughters of Charles Robert Jenkins and Hitomi Soga", "person") == [
-        "daughters of charles robert jenkins and hitomi soga"]
+        "daughters of charles robert jenkins and hitomi soga"
+    ]
     assert name_variants("Hanoi", "place") == ["hanoi"]
     assert name_variants("Liberal Democratic Party", "organization") == ["liberal democratic party", "ldp"]
     assert name_variants("Human Rights Council", "organization") == ["human rights council", "hrc"]

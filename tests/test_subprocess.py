@@ -29,7 +29,9 @@ def run(*args: str, **kwargs) -> subprocess.CompletedProcess[bytes]:
 
 def shell(command: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """A bash pipeline, from the top of the checkout, with this test's environment (its cache dir)."""
-    return subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=ROOT, timeout=timeout, check=False)
+    return subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, cwd=ROOT, timeout=timeout, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +72,10 @@ def test_results_on_stdout_messages_on_stderr():
 
 def test_json_round_trip_through_a_pipe(facts):
     claims = len(facts.entities["charles-robert-jenkins"].claims)
-    check = ("import json, sys; d = json.load(sys.stdin); "
-             "assert d[0]['id'] == 'charles-robert-jenkins', d; print(len(d[0]['claims']))")
+    check = (
+        "import json, sys; d = json.load(sys.stdin); "
+        "assert d[0]['id'] == 'charles-robert-jenkins', d; print(len(d[0]['claims']))"
+    )
     commands = [FACTCLI] + ([shlex.quote(str(SCRIPT))] if SCRIPT.exists() else [])
     for factcli in commands:
         result = shell(f"{factcli} who Jenkins --format json | {PY} -c {shlex.quote(check)}")
@@ -104,7 +108,7 @@ def test_who_dash_reads_stdin_one_json_array_per_line():
 
 @pytest.mark.parametrize("command", ["who Jenkins", "search a", "figure repatriation", "timeline"])
 def test_head_1_exits_without_a_traceback(tmp_path, command):
-    result = shell(f"{FACTCLI} {command} 2>{tmp_path}/err | head -1; echo \"${{PIPESTATUS[0]}}\" >{tmp_path}/status")
+    result = shell(f'{FACTCLI} {command} 2>{tmp_path}/err | head -1; echo "${{PIPESTATUS[0]}}" >{tmp_path}/status')
     assert len(result.stdout.splitlines()) == 1
     status = int((tmp_path / "status").read_text())
     err = (tmp_path / "err").read_text()
@@ -115,8 +119,10 @@ def test_head_1_exits_without_a_traceback(tmp_path, command):
 def test_a_long_answer_into_head_is_cut_cleanly(tmp_path):
     """Megabytes of output: the pipe surely closes while factcli is still writing."""
     (tmp_path / "names").write_text("Jenkins\n" * 3000)
-    result = shell(f"{FACTCLI} who - --format jsonl <{tmp_path}/names 2>{tmp_path}/err | head -1; "
-                   f"echo \"${{PIPESTATUS[0]}}\" >{tmp_path}/status")
+    result = shell(
+        f"{FACTCLI} who - --format jsonl <{tmp_path}/names 2>{tmp_path}/err | head -1; "
+        f'echo "${{PIPESTATUS[0]}}" >{tmp_path}/status'
+    )
     assert json.loads(result.stdout)[0]["id"] == "charles-robert-jenkins"
     err = (tmp_path / "err").read_text()
     assert "Traceback" not in err and "Exception ignored" not in err, err

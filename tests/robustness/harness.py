@@ -97,19 +97,41 @@ def isolated_env(tmp_path: Path, cache: Path, extra: dict[str, str] | None = Non
     """The environment of one run: the test's cache dir, a private HOME, UTF-8 I/O, no colour knobs."""
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("FACTCLI_FACTS", "FACTCLI_DEBUG", "FACTCLI_MAX_BYTES", "NO_COLOR", "COLUMNS")}
-    env.update(FACTCLI_CACHE_DIR=str(cache), HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"),
-               PYTHONIOENCODING="utf-8", PYTHONUTF8="1", PYTHONDONTWRITEBYTECODE="1")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("FACTCLI_FACTS", "FACTCLI_DEBUG", "FACTCLI_MAX_BYTES", "NO_COLOR", "COLUMNS")
+    }
+    env.update(
+        FACTCLI_CACHE_DIR=str(cache),
+        HOME=str(home),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        PYTHONIOENCODING="utf-8",
+        PYTHONUTF8="1",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     env.update(extra or {})
     return env
 
 
-def run(args: list[str] | tuple[str, ...], *, env: dict[str, str], cwd: Path, input: bytes | None = None,
-        timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
+def run(
+    args: list[str] | tuple[str, ...],
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    input: bytes | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[bytes]:
     """factcli as a real process, bytes in and out."""
-    return subprocess.run([sys.executable, "-m", "factcli", *args], input=input if input is not None else b"",
-                          capture_output=True, env=env, cwd=cwd, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "factcli", *args],
+        input=input if input is not None else b"",
+        capture_output=True,
+        env=env,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def run_all(jobs: dict[str, Callable[[], T]]) -> dict[str, T]:
@@ -168,9 +190,16 @@ def generate_facts(entities: int) -> str:
     """A big valid fact base: ``entities`` people, each with one cited claim, all mentioning 'alpha'."""
     out = ["sources:", "  - id: s1", "    title: Generated", "    published: 2004-05", "    file: s1.txt", "entities:"]
     for i in range(entities):
-        out += [f"  - id: person-{i}", "    kind: person", f"    name: Alpha Person{i} Bravo",
-                f"    summary: A generated person number {i}, mentioned with alpha.",
-                "    claims:", f"      - text: A generated claim about alpha number {i}.", f"        date: {1900 + i % 100}",
-                "        citations:",
-                "          - source: s1", f"            quote: alpha quote {i}"]
+        out += [
+            f"  - id: person-{i}",
+            "    kind: person",
+            f"    name: Alpha Person{i} Bravo",
+            f"    summary: A generated person number {i}, mentioned with alpha.",
+            "    claims:",
+            f"      - text: A generated claim about alpha number {i}.",
+            f"        date: {1900 + i % 100}",
+            "        citations:",
+            "          - source: s1",
+            f"            quote: alpha quote {i}",
+        ]
     return "\n".join(out) + "\n"

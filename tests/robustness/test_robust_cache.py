@@ -34,8 +34,14 @@ DAMAGE_COMMANDS = ["who-table", "search-csv"]  # through the name index; every r
 Answers = dict[str, tuple[int, bytes]]
 
 
-def answers(facts: Path, env: dict[str, str], cwd: Path, extra: tuple[str, ...] = (), commands: list[str] | None = None,
-            check_stderr: Callable[[bytes], None] | None = None) -> Answers:
+def answers(
+    facts: Path,
+    env: dict[str, str],
+    cwd: Path,
+    extra: tuple[str, ...] = (),
+    commands: list[str] | None = None,
+    check_stderr: Callable[[bytes], None] | None = None,
+) -> Answers:
     out: Answers = {}
     for key in commands or list(COMMANDS):
         result = run([*COMMANDS[key], "--facts", str(facts), *extra], env=env, cwd=cwd)
@@ -83,13 +89,15 @@ def _rewrite(transform: Callable[[bytes], bytes]) -> Callable[[Path, Path], None
     def damage(cache: Path, root: Path) -> None:
         for path in _cache_files(cache):
             path.write_bytes(transform(path.read_bytes()))
+
     return damage
 
 
 def _flip(fraction: float) -> Callable[[Path, Path], None]:
     def transform(data: bytes) -> bytes:
         at = min(len(data) - 1, int(len(data) * fraction))
-        return data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1:]
+        return data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1 :]
+
     return _rewrite(transform)
 
 
@@ -98,6 +106,7 @@ def _replace_with(make: Callable[[Path], None]) -> Callable[[Path, Path], None]:
         for path in _cache_files(cache):
             path.unlink()
             make(path)
+
     return damage
 
 
@@ -109,6 +118,7 @@ def _damage_memos(transform: Callable[[bytes], bytes]) -> Callable[[Path, Path],
     def damage(cache: Path, root: Path) -> None:
         for path in _memos(cache):
             path.write_bytes(transform(path.read_bytes()))
+
     return damage
 
 
@@ -130,8 +140,14 @@ def _other_version(cache: Path, root: Path) -> None:
     facts = root / "facts.yaml"
     other_cache = root / "version-cache"
     program = "import factcli, sys; factcli.__version__ = '99.0.0'; sys.argv[0] = 'factcli'\nfrom factcli.cli import main\nmain()\n"
-    result = subprocess.run([sys.executable, "-c", program, "stats", "--facts", str(facts)], capture_output=True,
-                            env=isolated_env(root, other_cache), cwd=root, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", program, "stats", "--facts", str(facts)],
+        capture_output=True,
+        env=isolated_env(root, other_cache),
+        cwd=root,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     (target,) = _cache_files(cache)
     (source,) = _cache_files(other_cache)
@@ -175,7 +191,9 @@ def _damaged_run(name: str, world: dict[str, object], base: Path) -> tuple[Answe
 
 
 @pytest.fixture(scope="module")
-def damaged(world: dict[str, object], tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Answers, Answers, list[bytes]]]:
+def damaged(
+    world: dict[str, object], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[Answers, Answers, list[bytes]]]:
     base = tmp_path_factory.mktemp("damaged")
     return run_all({name: functools.partial(_damaged_run, name, world, base) for name in DAMAGE})
 
@@ -188,8 +206,9 @@ def test_cold_then_warm_gives_the_no_cache_answers_without_a_word(world: dict[st
 
 
 @pytest.mark.parametrize("name", list(DAMAGE))
-def test_a_damaged_cache_never_changes_an_answer(name: str, damaged: dict[str, tuple[Answers, Answers, list[bytes]]],
-                                                 world: dict[str, object]) -> None:
+def test_a_damaged_cache_never_changes_an_answer(
+    name: str, damaged: dict[str, tuple[Answers, Answers, list[bytes]]], world: dict[str, object]
+) -> None:
     first, second, stderrs = damaged[name]
     reference = world["reference"]
     assert first == {key: reference[key] for key in DAMAGE_COMMANDS}  # type: ignore[index]
@@ -205,8 +224,12 @@ def test_an_unusable_cache_dir_never_changes_an_answer(where: str, world: dict[s
         pytest.skip("root writes into read-only directories")
     plain = tmp_path / "plain"
     plain.write_text("x")
-    cache = {"a-regular-file": plain, "under-a-regular-file": plain / "cache", "dev-null": Path(os.devnull),
-             "read-only-dir": tmp_path / "ro"}[where]
+    cache = {
+        "a-regular-file": plain,
+        "under-a-regular-file": plain / "cache",
+        "dev-null": Path(os.devnull),
+        "read-only-dir": tmp_path / "ro",
+    }[where]
     if where == "read-only-dir":
         cache.mkdir()
         cache.chmod(0o555)
@@ -214,7 +237,8 @@ def test_an_unusable_cache_dir_never_changes_an_answer(where: str, world: dict[s
     facts = world["facts"]
     for _ in range(2):
         assert answers(facts, env, tmp_path, commands=DAMAGE_COMMANDS, check_stderr=at_most_one_warning) == {
-            key: world["reference"][key] for key in DAMAGE_COMMANDS}  # type: ignore[index]
+            key: world["reference"][key] for key in DAMAGE_COMMANDS
+        }  # type: ignore[index]
     assert plain.read_text() == "x"
 
 
@@ -227,14 +251,22 @@ def test_a_fifo_in_place_of_the_cache_file_does_not_hang(world: dict[str, object
         os.mkfifo(path)
     facts = world["facts"]
     try:
-        result = subprocess.run([sys.executable, "-m", "factcli", *COMMANDS["show-json"], "--facts", str(facts)],
-                                capture_output=True, env=isolated_env(tmp_path, cache), cwd=tmp_path, timeout=2, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "factcli", *COMMANDS["show-json"], "--facts", str(facts)],
+            capture_output=True,
+            env=isolated_env(tmp_path, cache),
+            cwd=tmp_path,
+            timeout=2,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("factcli hung on a FIFO in the cache dir")
     assert (result.returncode, result.stdout) == world["reference"]["show-json"]  # type: ignore[index]
 
 
-def test_eight_processes_racing_on_a_cold_cache_while_the_file_changes(world: dict[str, object], tmp_path: Path) -> None:
+def test_eight_processes_racing_on_a_cold_cache_while_the_file_changes(
+    world: dict[str, object], tmp_path: Path
+) -> None:
     """Two versions of the fact file swapped atomically (os.replace) over and over while 8 processes
     at a time answer from one cold cache dir: every answer is exactly one version's --no-cache answer."""
     versions = {"a": BASE, "b": replace_once(BASE, "A test person.", "A changed person.")}
@@ -242,8 +274,14 @@ def test_eight_processes_racing_on_a_cold_cache_while_the_file_changes(world: di
     for key, text in versions.items():
         path = tmp_path / f"version-{key}.yaml"
         path.write_text(text)
-        references[key] = answers(path, isolated_env(tmp_path, tmp_path / "x"), tmp_path, extra=("--no-cache",),
-                                  commands=["show-json"], check_stderr=clean)["show-json"]
+        references[key] = answers(
+            path,
+            isolated_env(tmp_path, tmp_path / "x"),
+            tmp_path,
+            extra=("--no-cache",),
+            commands=["show-json"],
+            check_stderr=clean,
+        )["show-json"]
     assert references["a"] != references["b"]
     facts = tmp_path / "facts.yaml"
     facts.write_text(versions["a"])
@@ -265,9 +303,16 @@ def test_eight_processes_racing_on_a_cold_cache_while_the_file_changes(world: di
     try:
         results = []
         for _ in range(2):
-            processes = [subprocess.Popen([sys.executable, "-m", "factcli", *COMMANDS["show-json"], "--facts", str(facts)],
-                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
-                         for _ in range(8)]
+            processes = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "factcli", *COMMANDS["show-json"], "--facts", str(facts)],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                    cwd=tmp_path,
+                )
+                for _ in range(8)
+            ]
             results += [(p.returncode, out, err) for p in processes for out, err in [p.communicate(timeout=60)]]
     finally:
         stop.set()
@@ -281,5 +326,8 @@ def test_eight_processes_racing_on_a_cold_cache_while_the_file_changes(world: di
         old = time.time() - 3600
         os.utime(facts, (old, old))
         for _ in range(2):
-            assert answers(facts, env, tmp_path, commands=["show-json"], check_stderr=clean)["show-json"] == references[key]
+            assert (
+                answers(facts, env, tmp_path, commands=["show-json"], check_stderr=clean)["show-json"]
+                == references[key]
+            )
     assert not list(cache.rglob(".tmp-*")), "temporary files were left in the cache dir"

@@ -30,8 +30,10 @@ from factcli.render import printable, spreadsheet_safe
 
 from .harness import assert_no_traceback, isolated_env, run, run_all
 
-UNSAFE_OUTPUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
-                           "\ufff9-\ufffb\U000e0000-\U000e007f]")
+UNSAFE_OUTPUT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+    "\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 
 # id -> the hostile text (no leading or trailing white space: the loader strips it)
 HOSTILE: dict[str, str] = {
@@ -80,27 +82,64 @@ def hostile_facts() -> str:
     lines = ["sources:", "  - id: s1", "    title: A source", "    published: 2004-05", "    file: s1.txt", "entities:"]
     for entity_id, value in HOSTILE.items():
         text = yaml_double_quoted(value)
-        lines += [f"  - id: {entity_id}", "    kind: person", f"    name: {text}", f"    summary: {text}", "    claims:",
-                  f"      - text: {text}", "        citations:", "          - source: s1",
-                  f"            quote: {yaml_double_quoted(value[:300].strip())}"]
+        lines += [
+            f"  - id: {entity_id}",
+            "    kind: person",
+            f"    name: {text}",
+            f"    summary: {text}",
+            "    claims:",
+            f"      - text: {text}",
+            "        citations:",
+            "          - source: s1",
+            f"            quote: {yaml_double_quoted(value[:300].strip())}",
+        ]
     # YAML 1.1 look-alikes and literal backslashes, written plain as a curator would
-    lines += ["  - id: yaml-1-1-lookalikes", "    kind: person", "    name: NO", "    aliases:",
-              *[f"      - {v}" for v in ("0777", "1:20", "yes", "off", "~", "null", "2024-01-01", "0x1F", "1e3", ".nan")],
-              "    summary: 0777", "    claims:", "      - text: 1:20", "        date: 2004-02-29",
-              "        citations:", "          - source: s1", "            quote: yes",
-              "  - id: literal-backslashes", "    kind: person", r"    name: C:\new\table \x1b \u202e literally",
-              r"    summary: '\e[31m is not an escape here'", "    claims:", r"      - text: C:\new\table",
-              "        citations:", "          - source: s1", r"            quote: \x1b"]
+    lines += [
+        "  - id: yaml-1-1-lookalikes",
+        "    kind: person",
+        "    name: NO",
+        "    aliases:",
+        *[f"      - {v}" for v in ("0777", "1:20", "yes", "off", "~", "null", "2024-01-01", "0x1F", "1e3", ".nan")],
+        "    summary: 0777",
+        "    claims:",
+        "      - text: 1:20",
+        "        date: 2004-02-29",
+        "        citations:",
+        "          - source: s1",
+        "            quote: yes",
+        "  - id: literal-backslashes",
+        "    kind: person",
+        r"    name: C:\new\table \x1b \u202e literally",
+        r"    summary: '\e[31m is not an escape here'",
+        "    claims:",
+        r"      - text: C:\new\table",
+        "        citations:",
+        "          - source: s1",
+        r"            quote: \x1b",
+    ]
     return "\n".join(lines) + "\n"
 
 
 LITERAL = {
-    "yaml-1-1-lookalikes": {"name": "NO", "summary": "0777", "claim": "1:20", "quote": "yes",
-                            "aliases": ["0777", "1:20", "yes", "off", "~", "null", "2024-01-01", "0x1F", "1e3", ".nan"]},
-    "literal-backslashes": {"name": r"C:\new\table \x1b \u202e literally", "summary": r"\e[31m is not an escape here",
-                            "claim": r"C:\new\table", "quote": r"\x1b", "aliases": []},
+    "yaml-1-1-lookalikes": {
+        "name": "NO",
+        "summary": "0777",
+        "claim": "1:20",
+        "quote": "yes",
+        "aliases": ["0777", "1:20", "yes", "off", "~", "null", "2024-01-01", "0x1F", "1e3", ".nan"],
+    },
+    "literal-backslashes": {
+        "name": r"C:\new\table \x1b \u202e literally",
+        "summary": r"\e[31m is not an escape here",
+        "claim": r"C:\new\table",
+        "quote": r"\x1b",
+        "aliases": [],
+    },
 }
-EXPECTED = {entity_id: {"name": v, "summary": v, "claim": v, "quote": v[:300].strip(), "aliases": []} for entity_id, v in HOSTILE.items()}
+EXPECTED = {
+    entity_id: {"name": v, "summary": v, "claim": v, "quote": v[:300].strip(), "aliases": []}
+    for entity_id, v in HOSTILE.items()
+}
 EXPECTED.update(LITERAL)
 
 
@@ -112,14 +151,22 @@ def hostile_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shows(hostile_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[bytes]]:
+def shows(
+    hostile_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, subprocess.CompletedProcess[bytes]]:
     """``show ID --format FMT`` for every case and format, several processes at a time."""
     root = tmp_path_factory.mktemp("shows")
     env = isolated_env(root, root / "cache")
     assert run(["stats", "--facts", str(hostile_path)], env=env, cwd=root).returncode == 0  # warm the cache once
-    return run_all({f"{entity_id}/{fmt}": functools.partial(run, ["show", entity_id, "--format", fmt, "--facts", str(hostile_path)],
-                                                             env=env, cwd=root)
-                    for entity_id in EXPECTED for fmt in ("table", "json", "csv")})
+    return run_all(
+        {
+            f"{entity_id}/{fmt}": functools.partial(
+                run, ["show", entity_id, "--format", fmt, "--facts", str(hostile_path)], env=env, cwd=root
+            )
+            for entity_id in EXPECTED
+            for fmt in ("table", "json", "csv")
+        }
+    )
 
 
 def shown(text: str) -> str:
@@ -133,7 +180,9 @@ def check_output_bytes(result) -> str:  # type: ignore[no-untyped-def]
     assert_no_traceback(result)
     text = result.stdout.decode("utf-8")  # strict
     bad = UNSAFE_OUTPUT.search(text)
-    assert bad is None, f"raw U+{ord(bad.group()):04X} in the output: {text[max(0, bad.start() - 40):bad.start() + 40]!r}"
+    assert bad is None, (
+        f"raw U+{ord(bad.group()):04X} in the output: {text[max(0, bad.start() - 40) : bad.start() + 40]!r}"
+    )
     return text
 
 
@@ -145,8 +194,10 @@ def test_hostile_text_prints_literally(entity_id: str, shows: dict[str, subproce
     lines = table.split("\n")
     assert lines[0] == f"{shown(expected['name'])}  [person]"
     assert lines[1] == shown(expected["summary"])
-    assert any(line.startswith(shown(expected["claim"]) if entity_id != "yaml-1-1-lookalikes" else "2004-02-29 | 1:20 | ")
-               for line in lines[2:]), table[:3000]
+    assert any(
+        line.startswith(shown(expected["claim"]) if entity_id != "yaml-1-1-lookalikes" else "2004-02-29 | 1:20 | ")
+        for line in lines[2:]
+    ), table[:3000]
     if expected["aliases"]:
         assert lines[2] == "Also known as: " + ", ".join(expected["aliases"])
     assert f': "{shown(expected["quote"])}"' in table
@@ -165,10 +216,17 @@ def test_hostile_text_prints_literally(entity_id: str, shows: dict[str, subproce
     assert rows[0]["quotes"] == spreadsheet_safe(printable(expected["quote"]))
 
 
-@pytest.mark.parametrize(("value", "cell"), [
-    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"), ("+1+1 plus", "'+1+1 plus"), ("-2+3 minus", "'-2+3 minus"),
-    ("@SUM(A1:A9) at", "'@SUM(A1:A9) at"), ("-2", "-2"), ("1:20", "1:20"),
-])
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+1+1 plus", "'+1+1 plus"),
+        ("-2+3 minus", "'-2+3 minus"),
+        ("@SUM(A1:A9) at", "'@SUM(A1:A9) at"),
+        ("-2", "-2"),
+        ("1:20", "1:20"),
+    ],
+)
 def test_spreadsheet_formulas_are_neutralized_and_numbers_kept(value: str, cell: str) -> None:
     assert spreadsheet_safe(value) == cell
 
@@ -176,14 +234,21 @@ def test_spreadsheet_formulas_are_neutralized_and_numbers_kept(value: str, cell:
 def test_search_prints_markup_literally(hostile_path: Path, work: Path, env: dict[str, str]) -> None:
     text = check_output_bytes(run(["search", "Bold", "--facts", str(hostile_path)], env=env, cwd=work))
     assert "[bold]Bold[/bold] and [red on white]styled[/] text" in text
-    text = check_output_bytes(run(["search", "alert", "--limit", "50", "--facts", str(hostile_path)], env=env, cwd=work))
+    text = check_output_bytes(
+        run(["search", "alert", "--limit", "50", "--facts", str(hostile_path)], env=env, cwd=work)
+    )
     assert "red \\x1b[2J\\x1b[31malert\\x1b[0m text" in text
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "table"])
 def test_every_format_of_search_is_clean(fmt: str, hostile_path: Path, work: Path, env: dict[str, str]) -> None:
-    text = check_output_bytes(run(["search", "text", "--limit", "100", "--min-score", "0", "--format", fmt,
-                                   "--facts", str(hostile_path)], env=env, cwd=work))
+    text = check_output_bytes(
+        run(
+            ["search", "text", "--limit", "100", "--min-score", "0", "--format", fmt, "--facts", str(hostile_path)],
+            env=env,
+            cwd=work,
+        )
+    )
     assert (len(json.loads(text)) if fmt == "json" else text.count("\n")) >= 5
 
 

@@ -57,19 +57,31 @@ def factcli(*args: str) -> list[str]:
 
 # -- broken pipe ------------------------------------------------------------------------------
 @pytest.mark.skipif(not POSIX, reason="SIGPIPE semantics")
-@pytest.mark.parametrize("args", [
-    ("search", "alpha", "--limit", "10000"),
-    ("search", "alpha", "--limit", "10000", "--format", "json"),
-    ("search", "alpha", "--limit", "10000", "--format", "jsonl"),
-    ("search", "alpha", "--limit", "10000", "--format", "csv"),
-    ("timeline", "--format", "tsv"),
-    ("who", "-", "--format", "jsonl"),
-], ids=["table", "json", "jsonl", "csv", "timeline-tsv", "who-batch"])
-def test_a_closed_pipe_ends_quietly_with_141(args: tuple[str, ...], many: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "alpha", "--limit", "10000"),
+        ("search", "alpha", "--limit", "10000", "--format", "json"),
+        ("search", "alpha", "--limit", "10000", "--format", "jsonl"),
+        ("search", "alpha", "--limit", "10000", "--format", "csv"),
+        ("timeline", "--format", "tsv"),
+        ("who", "-", "--format", "jsonl"),
+    ],
+    ids=["table", "json", "jsonl", "csv", "timeline-tsv", "who-batch"],
+)
+def test_a_closed_pipe_ends_quietly_with_141(
+    args: tuple[str, ...], many: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     path, env = many
     stdin = ("\n".join(f"Alpha Person{i} Bravo" for i in range(0, 3000, 3)) + "\n").encode()
-    process = subprocess.Popen(factcli(*args, "--facts", str(path)), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    process = subprocess.Popen(
+        factcli(*args, "--facts", str(path)),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
     assert process.stdin is not None and process.stdout is not None and process.stderr is not None
     if args[0] == "who":
         process.stdin.write(stdin)
@@ -123,8 +135,13 @@ def _wait_until_reading_is_done(pid: int, size: int, timeout: float = 20) -> Non
 def test_ctrl_c_on_a_cold_load_exits_130_and_leaves_no_temp_file(delay: float, huge: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = isolated_env(tmp_path, cache)
-    process = subprocess.Popen(factcli("who", "Alpha Person7 Bravo", "--facts", str(huge)), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    process = subprocess.Popen(
+        factcli("who", "Alpha Person7 Bravo", "--facts", str(huge)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
     _wait_until_reading_is_done(process.pid, huge.stat().st_size)
     time.sleep(delay)
     assert process.poll() is None, "finished before the signal: make the fact base bigger"
@@ -156,8 +173,14 @@ def test_ctrl_c_while_writing_the_cache_removes_the_temp_file(work: Path, tmp_pa
         "from factcli.cli import main\n"
         "main()\n"
     )
-    result = subprocess.run([sys.executable, "-c", program, "who", "Ada", "--facts", str(facts)],
-                            capture_output=True, env=env, cwd=work, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", program, "who", "Ada", "--facts", str(facts)],
+        capture_output=True,
+        env=env,
+        cwd=work,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 130, result.stderr
     assert result.stderr == b"factcli: interrupted\n"
     assert result.stdout == b""
@@ -178,8 +201,14 @@ def test_ctrl_c_while_the_cli_is_still_importing_exits_130_without_a_traceback(w
         "from factcli.__main__ import main\n"
         "main()\n"
     )
-    result = subprocess.run([sys.executable, "-c", program, "who", "Ada"], capture_output=True,
-                            env=isolated_env(tmp_path, tmp_path / "cache"), cwd=work, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", program, "who", "Ada"],
+        capture_output=True,
+        env=isolated_env(tmp_path, tmp_path / "cache"),
+        cwd=work,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 130, result.stderr
     assert result.stderr == b"factcli: interrupted\n"
     assert result.stdout == b""
@@ -193,7 +222,12 @@ ENVIRONMENTS = {
     "term-dumb-no-color": {"TERM": "dumb", "NO_COLOR": "1"},
 }
 LOCALE_RUNS = [("ascii", fmt) for fmt in ("table", "json", "jsonl", "csv", "tsv")] + [
-    ("lang-c", "table"), ("lang-c", "csv"), ("latin-1", "table"), ("latin-1", "json"), ("term-dumb-no-color", "table")]
+    ("lang-c", "table"),
+    ("lang-c", "csv"),
+    ("latin-1", "table"),
+    ("latin-1", "json"),
+    ("term-dumb-no-color", "table"),
+]
 
 
 def _environment(name: str, root: Path) -> dict[str, str]:
@@ -201,18 +235,34 @@ def _environment(name: str, root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def locale_runs(hostile: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[bytes]]:
+def locale_runs(
+    hostile: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, subprocess.CompletedProcess[bytes]]:
     root = tmp_path_factory.mktemp("locales")
-    jobs = {f"{name}/{fmt}": functools.partial(run, ["search", "text", "--limit", "100", "--min-score", "0", "--format", fmt,
-                                                     "--facts", str(hostile)], env=_environment(name, root), cwd=root)
-            for name, fmt in LOCALE_RUNS}
-    jobs.update({f"{name}/error": functools.partial(run, ["who", "日本\u202e\x1b[2J", "--facts", str(hostile)],
-                                                     env=_environment(name, root), cwd=root) for name in ENVIRONMENTS})
+    jobs = {
+        f"{name}/{fmt}": functools.partial(
+            run,
+            ["search", "text", "--limit", "100", "--min-score", "0", "--format", fmt, "--facts", str(hostile)],
+            env=_environment(name, root),
+            cwd=root,
+        )
+        for name, fmt in LOCALE_RUNS
+    }
+    jobs.update(
+        {
+            f"{name}/error": functools.partial(
+                run, ["who", "日本\u202e\x1b[2J", "--facts", str(hostile)], env=_environment(name, root), cwd=root
+            )
+            for name in ENVIRONMENTS
+        }
+    )
     return run_all(jobs)
 
 
 @pytest.mark.parametrize(("name", "fmt"), LOCALE_RUNS)
-def test_hostile_locales_never_break_the_output(name: str, fmt: str, locale_runs: dict[str, subprocess.CompletedProcess[bytes]]) -> None:
+def test_hostile_locales_never_break_the_output(
+    name: str, fmt: str, locale_runs: dict[str, subprocess.CompletedProcess[bytes]]
+) -> None:
     result = locale_runs[f"{name}/{fmt}"]
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
@@ -224,7 +274,9 @@ def test_hostile_locales_never_break_the_output(name: str, fmt: str, locale_runs
 
 
 @pytest.mark.parametrize("name", list(ENVIRONMENTS))
-def test_hostile_locales_never_break_error_messages(name: str, locale_runs: dict[str, subprocess.CompletedProcess[bytes]]) -> None:
+def test_hostile_locales_never_break_error_messages(
+    name: str, locale_runs: dict[str, subprocess.CompletedProcess[bytes]]
+) -> None:
     result = locale_runs[f"{name}/error"]
     assert result.returncode == 1 and result.stdout == b""
     assert_no_traceback(result)
@@ -240,8 +292,9 @@ def _run_in_a_terminal(args: list[str], env: dict[str, str], cwd: Path) -> tuple
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 1000, 0, 0))  # 1000 columns: no cell is folded
-    process = subprocess.Popen(factcli(*args), stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env, cwd=cwd,
-                               close_fds=True)
+    process = subprocess.Popen(
+        factcli(*args), stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env, cwd=cwd, close_fds=True
+    )
     os.close(slave)
     output = b""
     while True:
@@ -280,14 +333,17 @@ def terminal_runs(hostile: Path, tmp_path_factory: pytest.TempPathFactory) -> di
         env = {k: v for k, v in isolated_env(root, root / "cache", {**extra, "COLUMNS": "1000"}).items() if v != ""}
         for command, args in TERMINAL_COMMANDS.items():
             jobs[f"{terminal}/{command}"] = functools.partial(
-                _run_in_a_terminal, [a.replace("{hostile}", str(hostile)) for a in args], env, root)
+                _run_in_a_terminal, [a.replace("{hostile}", str(hostile)) for a in args], env, root
+            )
     return run_all(jobs)
 
 
 @pytest.mark.skipif(not POSIX or sys.platform == "darwin", reason="needs a Linux pty")
 @pytest.mark.parametrize("command", list(TERMINAL_COMMANDS))
 @pytest.mark.parametrize("terminal", list(TERMINALS))
-def test_a_terminal_shows_data_as_text(terminal: str, command: str, terminal_runs: dict[str, tuple[int, bytes, bytes]]) -> None:
+def test_a_terminal_shows_data_as_text(
+    terminal: str, command: str, terminal_runs: dict[str, tuple[int, bytes, bytes]]
+) -> None:
     code, output, stderr = terminal_runs[f"{terminal}/{command}"]
     assert code == 0, stderr
     assert stderr == b""
@@ -303,8 +359,13 @@ def test_a_terminal_shows_data_as_text(terminal: str, command: str, terminal_run
     if terminal != "dumb" or command == "show":
         assert b"\\x1b[2J\\x1b[31malert" in output
     if command == "search" and terminal != "dumb":  # Rich draws 80 columns on a dumb terminal: cells fold
-        for literal in (b"[bold]Bold[/bold]", b"[link=https://evil.example/]click here[/link]", b":smile: :thumbs_up:",
-                        b"\\u202eevil", b"zero\\u200bwidth"):
+        for literal in (
+            b"[bold]Bold[/bold]",
+            b"[link=https://evil.example/]click here[/link]",
+            b":smile: :thumbs_up:",
+            b"\\u202eevil",
+            b"zero\\u200bwidth",
+        ):
             assert literal in output, literal
 
 
@@ -315,8 +376,15 @@ def test_a_full_disk_is_one_line_and_exit_2(fmt: str, work: Path, env: dict[str,
     facts = work / "facts.yaml"
     facts.write_text(BASE)
     with open("/dev/full", "wb") as full:
-        result = subprocess.run(factcli("show", "ada-lovelace", "--format", fmt, "--facts", str(facts)), check=False, stdout=full,
-                                stderr=subprocess.PIPE, env=env, cwd=work, timeout=60)
+        result = subprocess.run(
+            factcli("show", "ada-lovelace", "--format", fmt, "--facts", str(facts)),
+            check=False,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=work,
+            timeout=60,
+        )
     assert result.returncode == 2
     assert result.stderr == b"factcli: error: cannot write output: No space left on device\n"
 
@@ -336,8 +404,7 @@ def test_a_closed_stdin_is_one_line_and_exit_2(work: Path, env: dict[str, str]) 
     facts = work / "facts.yaml"
     facts.write_text(BASE)
     script = f'exec <&-; exec {sys.executable} -m factcli who - --facts "{facts}"'
-    result = subprocess.run(["sh", "-c", script], capture_output=True,
-                            env=env, cwd=work, timeout=60, check=False)
+    result = subprocess.run(["sh", "-c", script], capture_output=True, env=env, cwd=work, timeout=60, check=False)
     line = assert_one_clean_error_line(result)
     assert "stdin is closed" in line
 
@@ -345,8 +412,12 @@ def test_a_closed_stdin_is_one_line_and_exit_2(work: Path, env: dict[str, str]) 
 def test_undecodable_stdin_under_a_strict_encoding_is_one_line(work: Path, env: dict[str, str]) -> None:
     facts = work / "facts.yaml"
     facts.write_text(BASE)
-    result = run(["who", "-", "--facts", str(facts)], env={**env, "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"},
-                 cwd=work, input=b"Ada\ncaf\xe9\n")
+    result = run(
+        ["who", "-", "--facts", str(facts)],
+        env={**env, "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"},
+        cwd=work,
+        input=b"Ada\ncaf\xe9\n",
+    )
     line = assert_one_clean_error_line(result)
     assert line == "factcli: error: stdin is not ascii text (byte 0xe9)"
 
@@ -354,8 +425,12 @@ def test_undecodable_stdin_under_a_strict_encoding_is_one_line(work: Path, env: 
 def test_undecodable_stdin_by_default_is_just_a_miss(work: Path, env: dict[str, str]) -> None:
     facts = work / "facts.yaml"
     facts.write_text(BASE)
-    result = run(["who", "-", "--facts", str(facts)], env={**env, "PYTHONIOENCODING": ""}, cwd=work,
-                 input=b"Ada Lovelace\ncaf\xe9 \xff\n")
+    result = run(
+        ["who", "-", "--facts", str(facts)],
+        env={**env, "PYTHONIOENCODING": ""},
+        cwd=work,
+        input=b"Ada Lovelace\ncaf\xe9 \xff\n",
+    )
     assert result.returncode == 1
     assert_no_traceback(result)
     assert result.stderr == b"factcli: no match for 'caf\\udce9 \\udcff'\n"
@@ -373,12 +448,19 @@ def test_an_escaping_exception_is_one_line_and_exit_2(work: Path, env: dict[str,
         "from factcli.cli import main\n"
         "main()\n"
     )
-    result = subprocess.run([sys.executable, "-c", program, "who", "Ada", "--facts", str(facts)],
-                            capture_output=True, env=env, cwd=work, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", program, "who", "Ada", "--facts", str(facts)],
+        capture_output=True,
+        env=env,
+        cwd=work,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stdout == b""
-    assert result.stderr == (b"factcli: internal error: IndexError: a deliberate bug \\x1b[2J "
-                             b"(set FACTCLI_DEBUG=1 for a traceback)\n")
+    assert result.stderr == (
+        b"factcli: internal error: IndexError: a deliberate bug \\x1b[2J (set FACTCLI_DEBUG=1 for a traceback)\n"
+    )
 
 
 def test_hostile_texts_exist_for_the_terminal_cases() -> None:

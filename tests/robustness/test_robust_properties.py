@@ -41,27 +41,98 @@ from factcli.render import printable
 from ..conftest import FIXTURES
 from .harness import BASE, assert_no_traceback, isolated_env, run, run_all
 
-PROPERTY = settings(max_examples=250, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
-                    "\ufff9-\ufffb\U000e0000-\U000e007f]")
+PROPERTY = settings(
+    max_examples=250,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+    "\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 _COMMAND = typer.main.get_command(app)
 
 # Text that looks like YAML (and like the fact schema) finds the parser's corners far sooner than bytes.
-YAML_PIECES = ["sources:", "entities:", "- id: s1", "id:", "kind: person", "name:", "summary:", "claims:",
-               "citations:", "- source: s1", "quote:", "text:", "date:", "value:", "published: 2004-05", "file: a.txt",
-               "&a", "*a", "<<:", "!!python/object:os.system", "!x", "---", "...", "%YAML 1.1", "? ", ": ", "- ",
-               "[", "]", "{", "}", ",", "'", '"', "|", ">", "#", "\\", "\\x1b", "\\u202e", "\\0", "~", "null",
-               "NO", "0777", "1:20", ".nan", "1e400", "2024-02-30", "1960s", "\n", "\n  ", "\n    ", "\t", " ",
-               "\r\n", "\ufeff", "\u202e", "\x1b", "\x00", "é", "日本", "\ud7ff", "\U0001F600"]
+YAML_PIECES = [
+    "sources:",
+    "entities:",
+    "- id: s1",
+    "id:",
+    "kind: person",
+    "name:",
+    "summary:",
+    "claims:",
+    "citations:",
+    "- source: s1",
+    "quote:",
+    "text:",
+    "date:",
+    "value:",
+    "published: 2004-05",
+    "file: a.txt",
+    "&a",
+    "*a",
+    "<<:",
+    "!!python/object:os.system",
+    "!x",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "? ",
+    ": ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "'",
+    '"',
+    "|",
+    ">",
+    "#",
+    "\\",
+    "\\x1b",
+    "\\u202e",
+    "\\0",
+    "~",
+    "null",
+    "NO",
+    "0777",
+    "1:20",
+    ".nan",
+    "1e400",
+    "2024-02-30",
+    "1960s",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "\t",
+    " ",
+    "\r\n",
+    "\ufeff",
+    "\u202e",
+    "\x1b",
+    "\x00",
+    "é",
+    "日本",
+    "\ud7ff",
+    "\U0001f600",
+]
 yaml_like = st.lists(st.sampled_from(YAML_PIECES), max_size=60).map("".join)
 fact_bytes = st.one_of(
     st.binary(max_size=2000),
     yaml_like.map(lambda text: text.encode("utf-8", "surrogatepass")),
-    st.tuples(st.integers(0, len(BASE)), yaml_like).map(lambda cut: (BASE[: cut[0]] + cut[1] + BASE[cut[0]:]).encode()),
+    st.tuples(st.integers(0, len(BASE)), yaml_like).map(
+        lambda cut: (BASE[: cut[0]] + cut[1] + BASE[cut[0] :]).encode()
+    ),
 )
 QUERY_CHARS = st.one_of(st.characters(), st.sampled_from(list("\x00\x1b\x85\u202e\u200b\udcff[]/:=@+-\n\r\t '\"\\%{}")))
-queries = st.one_of(st.text(QUERY_CHARS, max_size=40), st.sampled_from(["Ada", "Lovelace", "ada-lovelace", "-", "a" * 1001]))
+queries = st.one_of(
+    st.text(QUERY_CHARS, max_size=40), st.sampled_from(["Ada", "Lovelace", "ada-lovelace", "-", "a" * 1001])
+)
 
 
 def cli_in_process(args: list[str], stdin: str = "") -> tuple[int, str, str]:
@@ -133,8 +204,12 @@ def test_any_bytes_through_the_command_line(data: bytes, fmt: str, scratch: Path
 
 # -- any string as a query ---------------------------------------------------------------------------------------
 @PROPERTY
-@given(query=queries, command=st.sampled_from(["who", "what", "figure", "said", "search", "show", "timeline"]),
-       fmt=st.sampled_from(["table", "json", "jsonl", "csv", "tsv"]), stdin=st.text(QUERY_CHARS, max_size=30))
+@given(
+    query=queries,
+    command=st.sampled_from(["who", "what", "figure", "said", "search", "show", "timeline"]),
+    fmt=st.sampled_from(["table", "json", "jsonl", "csv", "tsv"]),
+    stdin=st.text(QUERY_CHARS, max_size=30),
+)
 def test_any_query_through_the_command_line(query: str, command: str, fmt: str, stdin: str, base_file: Path) -> None:
     check_cli(*cli_in_process([command, query, "--format", fmt, "--facts", str(base_file)], stdin=stdin))
 
@@ -164,18 +239,25 @@ def test_a_sample_as_real_processes(tmp_path: Path) -> None:
     jobs = {}
     for n in range(12):
         data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 600)))
-        jobs[f"bytes-{n}"] = functools.partial(_real_process_check, ["who", "Ada", "--facts", "{facts}"], data, tmp_path / f"b{n}")
+        jobs[f"bytes-{n}"] = functools.partial(
+            _real_process_check, ["who", "Ada", "--facts", "{facts}"], data, tmp_path / f"b{n}"
+        )
     raw = BASE.encode()
     for n in range(12):
         at = rng.randrange(len(raw))
-        data = raw[:at] + bytes([rng.randrange(256)]) + raw[at + 1:]
-        jobs[f"edit-{n}"] = functools.partial(_real_process_check, ["show", "ada-lovelace", "-f", "csv", "--facts", "{facts}"],
-                                              data, tmp_path / f"e{n}")
-    alphabet = [chr(c) for c in range(1, 0x250) if c != 0] + list("\u202e\u200b日本語עברית\U0001F600")
+        data = raw[:at] + bytes([rng.randrange(256)]) + raw[at + 1 :]
+        jobs[f"edit-{n}"] = functools.partial(
+            _real_process_check, ["show", "ada-lovelace", "-f", "csv", "--facts", "{facts}"], data, tmp_path / f"e{n}"
+        )
+    alphabet = [chr(c) for c in range(1, 0x250) if c != 0] + list("\u202e\u200b日本語עברית\U0001f600")
     for n in range(12):
         query = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 30)))
-        jobs[f"query-{n}"] = functools.partial(_real_process_check, [rng.choice(["who", "search", "said", "show"]), query,
-                                                                     "--facts", "{facts}"], None, tmp_path / f"q{n}")
+        jobs[f"query-{n}"] = functools.partial(
+            _real_process_check,
+            [rng.choice(["who", "search", "said", "show"]), query, "--facts", "{facts}"],
+            None,
+            tmp_path / f"q{n}",
+        )
     run_all(jobs)
 
 
@@ -193,7 +275,9 @@ def test_every_prefix_of_a_valid_file(source: str, scratch: Path) -> None:
 def test_a_sample_of_prefixes_of_the_shipped_fact_base(scratch: Path) -> None:
     data = default_facts_path().read_bytes()
     rng = random.Random(7)
-    ends = sorted({*range(0, len(data), max(1, len(data) // 25)), *(rng.randrange(len(data)) for _ in range(25)), len(data)})
+    ends = sorted(
+        {*range(0, len(data), max(1, len(data) // 25)), *(rng.randrange(len(data)) for _ in range(25)), len(data)}
+    )
     for end in ends:
         check_loader(scratch, data[:end])
 
@@ -205,8 +289,25 @@ def test_thousands_of_random_single_byte_edits(scratch: Path) -> None:
         at = rng.randrange(len(raw))
         kind = n % 3
         byte = bytes([rng.choice([rng.randrange(256), *b" \t\n:-[]{}&*!|>'\"#%@`\\"])])
-        data = raw[:at] + byte + raw[at + 1:] if kind == 0 else raw[:at] + byte + raw[at:] if kind == 1 else raw[:at] + raw[at + 1:]
+        data = (
+            raw[:at] + byte + raw[at + 1 :]
+            if kind == 0
+            else raw[:at] + byte + raw[at:]
+            if kind == 1
+            else raw[:at] + raw[at + 1 :]
+        )
         check_loader(scratch, data)
         if n % 10 == 0:
-            check_cli(*cli_in_process(["show", "ada-lovelace", "--no-cache", "--format", ["table", "json", "csv"][n % 3],
-                                       "--facts", str(scratch)]))
+            check_cli(
+                *cli_in_process(
+                    [
+                        "show",
+                        "ada-lovelace",
+                        "--no-cache",
+                        "--format",
+                        ["table", "json", "csv"][n % 3],
+                        "--facts",
+                        str(scratch),
+                    ]
+                )
+            )
