@@ -7,8 +7,9 @@
 """
 
 from .errors import ExitCode, FactBaseError, FactcliError, Problem
-from .load import default_facts_path, load
+from .load import default_facts_path
 from .model import Citation, Claim, Entity, FactBase, PartialDate, Period, Source
+from .store import load
 
 __version__ = "0.1.0"
 

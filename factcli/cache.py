@@ -6,11 +6,13 @@ edited fact file or a new release simply misses and the cache is rebuilt. Layout
     header    magic, offset/length/CRC-32 of the meta section
     sections  flat tables (the name index's arrays, entity ids, record offsets and CRCs), each
               with its CRC in the meta section; then one marshal record per entity
-    meta      marshal: format, version, digest, sources, vocabulary, trigrams, section table
+    meta      marshal: format, version, digest, record layout, sources, vocabulary, trigrams, section table
 
-A warm process maps the file (mmap), checks the meta and table CRCs, and decodes an entity only
-when a command touches it (``LazyEntities``; each record has its own CRC), so ``who`` reads the
-index and a handful of records however large the fact base. The file is written under a
+A warm process maps the file (mmap) and checks the meta and table CRCs; each entity record has
+its own CRC, checked only when the record is read (``RecordTable``), so ``who`` reads the index
+and a handful of records however large the fact base. What a record holds is the store's
+business (``store.py``): here a record is bytes, and the store's ``layout`` is kept in the meta
+so that a record of another shape is a stale cache, not a wrong answer. The file is written under a
 temporary name and renamed into place, so readers see a whole cache or none.
 
 Hashing a 150 MB fact file costs more than answering from its cache, so the digest of each fact
@@ -28,18 +30,16 @@ from __future__ import annotations
 import marshal
 import os
 import struct
-import sys
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .index import NameIndex
-from .model import Citation, Claim, Entity, FactBase, PartialDate, Period, Source
 
-FORMAT = 6  # 6: the name index keeps the folded labels
+FORMAT = 7  # 7: records carry the store's layout in the meta; sources are the store's too
 _MAGIC = b"FACTCLI\x02"
 _HEAD = struct.Struct("<8sQQI")  # magic, meta offset, meta length, meta CRC
 _ALIGN = 8
@@ -65,244 +65,50 @@ def cache_path(digest: str) -> Path:
     return cache_dir() / f"{digest[:32]}-v{__version__}-f{FORMAT}.cache"
 
 
-# -- records --------------------------------------------------------------------------------------
-def _date_record(period: Period | None) -> tuple | None:  # type: ignore[type-arg]
-    if period is None:
-        return None
-    start, end = period.start, period.end
-    return (
-        (start.year, start.month, start.day, start.decade, start.approximate),
-        None if end is None else (end.year, end.month, end.day, end.decade, end.approximate),
-    )
+class RecordTable:
+    """The entity records of a cache file, each checked against its CRC when read."""
 
+    __slots__ = ("_records", "_offsets", "_crcs")
 
-_PERIODS: dict[tuple, Period] = {}  # type: ignore[type-arg]  # frozen, so shared: dates repeat (years, decades)
-
-
-def _period(record: tuple | None) -> Period | None:  # type: ignore[type-arg]
-    if record is None:
-        return None
-    period = _PERIODS.get(record)
-    if period is None:
-        start, end = record
-        period = Period(PartialDate(*start), None if end is None else PartialDate(*end))
-        if len(_PERIODS) < 1 << 16:
-            _PERIODS[record] = period
-    return period
-
-
-def entity_record(entity: Entity) -> tuple:  # type: ignore[type-arg]
-    claims = tuple(
-        (
-            c.text,
-            tuple((x.source, x.quote) for x in c.citations),
-            c.relation,
-            c.related,
-            _date_record(c.date),
-            _date_record(c.as_of),
-            c.value,
-            c.unit,
-            c.qualifier,
-            c.attributed_to,
-            c.attribution,
-        )
-        for c in entity.claims
-    )
-    return (entity.id, entity.kind, entity.name, entity.summary, entity.aliases, _date_record(entity.date), claims)
-
-
-def entity_from_record(record: tuple) -> Entity:  # type: ignore[type-arg]
-    entity_id, kind, name, summary, aliases, date, claims = record
-    return Entity(
-        entity_id,
-        kind,
-        name,
-        summary,
-        tuple(aliases),
-        _period(date),
-        tuple(
-            Claim(
-                text,
-                tuple(Citation(s, q) for s, q in cites),
-                relation,
-                related,
-                _period(when),
-                _period(as_of),
-                value,
-                unit,
-                qualifier,
-                attributed_to,
-                attribution,
-                entity_id,
-            )
-            for text, cites, relation, related, when, as_of, value, unit, qualifier, attributed_to, attribution in claims
-        ),
-    )
-
-
-def _source_record(source: Source) -> tuple:  # type: ignore[type-arg]
-    return (
-        source.id,
-        source.title,
-        _date_record(source.published),
-        source.file,
-        source.author,
-        source.publisher,
-        source.published_note,
-        source.url,
-    )
-
-
-class LazySources(Mapping):  # type: ignore[type-arg]
-    """Sources by id, built on first use (a lookup never needs them)."""
-
-    def __init__(self, records: list[tuple]) -> None:  # type: ignore[type-arg]
-        self._records = records
-        self._sources: dict[str, Source] | None = None
-
-    def _all(self) -> dict[str, Source]:
-        if self._sources is None:
-            self._sources = {
-                r[0]: Source(r[0], r[1], _period(r[2]), r[3], r[4], r[5], r[6], r[7])  # type: ignore[arg-type]
-                for r in self._records
-            }
-        return self._sources
-
-    def __getitem__(self, key: str) -> Source:
-        return self._all()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-
-class LazyEntities(Mapping):  # type: ignore[type-arg]
-    """Entities by id, in file order, decoded from the cache's records on first access.
-
-    A record that fails its CRC (records are checked one by one, when read) calls ``recover``,
-    which parses the fact file again and returns its entities in the same order; from then on
-    they are served from there, so a damaged cache still gives the right answer.
-    """
-
-    def __init__(
-        self,
-        index: NameIndex,
-        ids: memoryview,
-        records: memoryview,
-        offsets: memoryview,
-        crcs: memoryview,
-        recover: Callable[[], Mapping[str, Entity]] | None = None,
-    ) -> None:
-        self.index = index
-        self.recover = recover
-        self._fallback: list[Entity] | None = None
-        self._id_bytes = ids
+    def __init__(self, records: memoryview, offsets: memoryview, crcs: memoryview) -> None:
         self._records = records
         self._offsets = offsets
         self._crcs = crcs
-        self._decoded: dict[int, Entity] = {}
-        self._ids: list[str] | None = None
-        self._ordinal: dict[str, int] | None = None
 
-    def ids(self) -> list[str]:
-        if self._ids is None:
-            self._ids = str(self._id_bytes, "utf-8").split("\n") if self.index.size else []
-            if len(self._ids) != self.index.size:
-                raise CacheCorrupt("the id table does not match the index")
-        return self._ids
+    def __len__(self) -> int:
+        return len(self._crcs)
 
-    def ordinal(self, key: object) -> int | None:
-        if self._ordinal is None:
-            ids = self.ids()
-            self._ordinal = dict(zip(ids, range(len(ids))))
-        return self._ordinal.get(key)  # type: ignore[call-overload, no-any-return]
-
-    def at(self, ordinal: int) -> Entity:
-        entity = self._decoded.get(ordinal)
-        if entity is None:
-            if self._fallback is not None:
-                return self._fallback[ordinal]
-            try:
-                entity = entity_from_record(self._load(ordinal))
-            except CacheCorrupt as error:
-                return self._give_up(error)[ordinal]
-            except Exception as error:  # noqa: BLE001  # a CRC collision on garbage: still only the cache's fault
-                return self._give_up(CacheCorrupt(str(error)))[ordinal]
-            self._decoded[ordinal] = entity
-        return entity
-
-    def record(self, ordinal: int) -> tuple | None:  # type: ignore[type-arg]
-        """The entity's record (``entity_record``'s shape), checked as ``at`` checks it; None once a
-        damaged record has made the fact file, not the cache, the source (see ``recover``)."""
-        if self._fallback is None:
-            try:
-                return self._load(ordinal)
-            except CacheCorrupt as error:
-                self._give_up(error)
-        return None
-
-    def check(self, ordinal: int) -> None:
-        """Check the entity's record without decoding it (a damaged one is handled as ``at`` handles it)."""
-        if self._fallback is None and ordinal not in self._decoded:
-            try:
-                self._chunk(ordinal)
-            except CacheCorrupt as error:
-                self._give_up(error)
-
-    def _chunk(self, ordinal: int) -> memoryview:
+    def raw(self, ordinal: int) -> memoryview:
+        """Record ``ordinal``'s bytes; CacheCorrupt when they fail their CRC."""
         chunk = self._records[self._offsets[ordinal] : self._offsets[ordinal + 1]]
         if zlib.crc32(chunk) != self._crcs[ordinal]:
             raise CacheCorrupt(f"record {ordinal} fails its checksum")
         return chunk
 
-    def _load(self, ordinal: int) -> tuple:  # type: ignore[type-arg]
-        chunk = self._chunk(ordinal)
-        try:
-            record = marshal.loads(chunk)
-        except Exception as error:  # noqa: BLE001  # a CRC collision on garbage: still only the cache's fault
-            raise CacheCorrupt(str(error)) from None
-        if type(record) is not tuple or len(record) != 7:
-            raise CacheCorrupt(f"record {ordinal} is not an entity")
-        return record
 
-    def _give_up(self, error: CacheCorrupt) -> list[Entity]:
-        """Serve every entity from the fact file from now on (raises ``error`` when that is not possible)."""
-        if self.recover is None:
-            raise error
-        recovered = list(self.recover().values())
-        if len(recovered) != self.index.size:
-            raise error
-        self._fallback = recovered
-        return recovered
+class CacheFile:
+    """What a cache file holds: the name index, the entity ids and records, and the sources."""
 
-    def name_of(self, key: str) -> str | None:
-        """An entity's name without decoding its record."""
-        ordinal = self.ordinal(key)
-        return None if ordinal is None else self.index.name(ordinal)
+    __slots__ = ("index", "ids", "records", "sources")
 
-    def __getitem__(self, key: str) -> Entity:
-        ordinal = self.ordinal(key)
-        if ordinal is None:
-            raise KeyError(key)
-        return self.at(ordinal)
-
-    def __contains__(self, key: object) -> bool:
-        return self.ordinal(key) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.ids())
-
-    def __len__(self) -> int:
-        return self.index.size
-
-    def values(self):  # type: ignore[override]
-        return (self.at(n) for n in range(self.index.size))
+    def __init__(self, index: NameIndex, ids: memoryview, records: RecordTable, sources: Any) -> None:
+        self.index = index
+        self.ids = ids  # UTF-8, one id a line, in ordinal order
+        self.records = records
+        self.sources = sources  # as the store wrote them
 
 
 # -- writing --------------------------------------------------------------------------------------
-def write(facts: FactBase, index: NameIndex, path: Path) -> None:
+def write(
+    path: Path,
+    *,
+    digest: str,
+    layout: str,
+    index: NameIndex,
+    ids: Iterable[str],
+    records: Iterable[bytes],
+    sources: Any,
+) -> None:
     """Write the cache atomically: a temporary file in the same folder, then a rename."""
     from . import __version__
 
@@ -314,51 +120,36 @@ def write(facts: FactBase, index: NameIndex, path: Path) -> None:
             out.write(b"\0" * _HEAD.size)
             position = _HEAD.size
 
-            def section(name: str, data: Any, checked: bool = True) -> None:
+            def pad() -> None:
                 nonlocal position
                 padding = -position % _ALIGN
                 out.write(b"\0" * padding)
                 position += padding
+
+            def section(name: str, data: Any) -> None:
+                nonlocal position
+                pad()
                 data = memoryview(data).cast("B")
                 out.write(data)
-                table[name] = (position, len(data), zlib.crc32(data) if checked else None)
+                table[name] = (position, len(data), zlib.crc32(data))
                 position += len(data)
 
             for name, data in index.sections().items():
                 section(name, data)
-            section("ids", "\n".join(facts.entities).encode("utf-8"))
+            section("ids", "\n".join(ids).encode("utf-8"))
             offsets, crcs = array("Q", [0]), array("I")
-            padding = -position % _ALIGN
-            out.write(b"\0" * padding)
-            position += padding
+            pad()
             start = position
-            from .check import Entities  # a cold load's entities, kept as these records already
-
-            entities = facts.entities
-            records = (
-                entities.records()
-                if isinstance(entities, Entities)
-                else (marshal.dumps(entity_record(e)) for e in entities.values())
-            )
             for record in records:
                 out.write(record)
                 position += len(record)
                 offsets.append(position - start)
                 crcs.append(zlib.crc32(record))
-            table["records"] = (start, position - start, None)
+            table["records"] = (start, position - start, None)  # each record has its own CRC
             section("rec_off", offsets)
             section("rec_crc", crcs)
             meta = marshal.dumps(
-                (
-                    FORMAT,
-                    __version__,
-                    facts.digest,
-                    tuple(_source_record(s) for s in facts.sources.values()),
-                    index.vocabulary,
-                    index.grams,
-                    index.kind_names,
-                    table,
-                )
+                (FORMAT, __version__, digest, layout, sources, index.vocabulary, index.grams, index.kind_names, table)
             )
             out.write(meta)
             out.seek(0)
@@ -373,13 +164,10 @@ def write(facts: FactBase, index: NameIndex, path: Path) -> None:
 
 
 # -- reading --------------------------------------------------------------------------------------
-def read(
-    path: Path, digest: str, name: str, recover: Callable[[], Mapping[str, Entity]] | None = None
-) -> tuple[FactBase, NameIndex]:
+def read(path: Path, digest: str, layout: str) -> CacheFile:
     """Open a cache file; raise FileNotFoundError when absent, CacheCorrupt when untrustworthy.
 
-    Everything but the entity records is checked here; ``recover`` is what a record that fails
-    its own check later falls back on (see ``LazyEntities``).
+    Everything but the entity records is checked here; each record is checked when read.
     """
     import mmap
 
@@ -395,37 +183,40 @@ def read(
         raise CacheCorrupt(str(error)) from None
     finally:
         os.close(descriptor)
-    view = memoryview(mapped)
     try:
-        magic, meta_offset, meta_length, meta_crc = _HEAD.unpack_from(view)
-        if magic != _MAGIC or meta_offset + meta_length != size:
-            raise CacheCorrupt("bad header or truncated")
-        meta_bytes = view[meta_offset:]
-        if zlib.crc32(meta_bytes) != meta_crc:
-            raise CacheCorrupt("the meta section fails its checksum")
-        fmt, version, stored_digest, sources, vocabulary, grams, kind_names, table = marshal.loads(meta_bytes)
-        if fmt != FORMAT or version != __version__ or stored_digest != digest:
-            raise CacheCorrupt("stale")
-        sections: dict[str, memoryview] = {}
-        for section_name, (offset, length, crc) in table.items():
-            if offset < _HEAD.size or offset + length > meta_offset:
-                raise CacheCorrupt(f"section {section_name} out of bounds")
-            chunk = view[offset : offset + length]
-            if crc is not None and zlib.crc32(chunk) != crc:
-                raise CacheCorrupt(f"section {section_name} fails its checksum")
-            sections[section_name] = chunk
-        index = NameIndex(vocabulary, grams, kind_names, sections)
-        offsets = sections["rec_off"].cast("Q")
-        crcs = sections["rec_crc"].cast("I")
-        if len(offsets) != index.size + 1 or len(crcs) != index.size or offsets[index.size] != len(sections["records"]):
-            raise CacheCorrupt("record table does not match the index")
+        return _parse(memoryview(mapped), size, digest, layout, __version__)
     except CacheCorrupt:
         raise
     except Exception as error:  # noqa: BLE001  # whatever garbage does to marshal: the cache's fault
         raise CacheCorrupt(f"{type(error).__name__}: {error}") from None
-    entities = LazyEntities(index, sections["ids"], sections["records"], offsets, crcs, recover)
-    facts = FactBase(LazySources(sources), entities, path=name, digest=digest)  # type: ignore[arg-type]
-    return facts, index
+
+
+def _parse(view: memoryview, size: int, digest: str, layout: str, version: str) -> CacheFile:
+    magic, meta_offset, meta_length, meta_crc = _HEAD.unpack_from(view)
+    if magic != _MAGIC or meta_offset + meta_length != size:
+        raise CacheCorrupt("bad header or truncated")
+    meta_bytes = view[meta_offset:]
+    if zlib.crc32(meta_bytes) != meta_crc:
+        raise CacheCorrupt("the meta section fails its checksum")
+    fmt, stored_version, stored_digest, stored_layout, sources, vocabulary, grams, kind_names, table = marshal.loads(
+        meta_bytes
+    )
+    if fmt != FORMAT or stored_version != version or stored_digest != digest or stored_layout != layout:
+        raise CacheCorrupt("stale")
+    sections: dict[str, memoryview] = {}
+    for section_name, (offset, length, crc) in table.items():
+        if offset < _HEAD.size or offset + length > meta_offset:
+            raise CacheCorrupt(f"section {section_name} out of bounds")
+        chunk = view[offset : offset + length]
+        if crc is not None and zlib.crc32(chunk) != crc:
+            raise CacheCorrupt(f"section {section_name} fails its checksum")
+        sections[section_name] = chunk
+    index = NameIndex(vocabulary, grams, kind_names, sections)
+    offsets = sections["rec_off"].cast("Q")
+    crcs = sections["rec_crc"].cast("I")
+    if len(offsets) != index.size + 1 or len(crcs) != index.size or offsets[index.size] != len(sections["records"]):
+        raise CacheCorrupt("record table does not match the index")
+    return CacheFile(index, sections["ids"], RecordTable(sections["records"], offsets, crcs), sources)
 
 
 def _open_regular(path: Path | str) -> int:
@@ -503,7 +294,3 @@ def remember_digest(path: str, stat: os.stat_result, digest: str, hashed_at_ns: 
 
 def now_ns() -> int:
     return time.time_ns()
-
-
-def warn(message: str) -> None:
-    print(f"factcli: warning: {message}", file=sys.stderr)

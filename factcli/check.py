@@ -1,18 +1,20 @@
 """The rules behind ``factcli check``: the positioned YAML tree -> the typed model.
 
 ``validate`` reports every problem at once, each at the line and column of the node it
-is about, and only builds a FactBase when there are none.
+is about, and only gives the sources and entities when there are none. What a fact file may
+say is the model's ``SCHEMA`` of each class; the rules here are the ones between fields.
+
+A large file is checked one entity at a time as it is parsed (``EntityStream``, which
+``load.parse_tree`` calls back); what is kept of each checked entity is the caller's choice
+(``keep``): the store keeps a compressed record.
 """
 
 from __future__ import annotations
 
 import difflib
-import marshal
 import os
 import re
-import zlib
-from collections import abc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -26,7 +28,6 @@ from .model import (
     Citation,
     Claim,
     Entity,
-    FactBase,
     Period,
     Source,
     parse_number,
@@ -38,16 +39,18 @@ _DIFFLIB_UP_TO = 200  # suggestions among more choices (entity ids) use rapidfuz
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
-# field -> required?
-SOURCE_FIELDS = {"id": True, "title": True, "published": True, "file": True,
-                 "author": False, "publisher": False, "published_note": False, "url": False}  # fmt: skip
-ENTITY_FIELDS = {"id": True, "kind": True, "name": True, "summary": True,
-                 "aliases": False, "date": False, "claims": False}  # fmt: skip
-CLAIM_FIELDS = {"text": True, "citations": True, "relation": False, "related": False,
-                "date": False, "as_of": False, "value": False, "unit": False, "qualifier": False,
-                "attributed_to": False, "attribution": False}  # fmt: skip
-CITATION_FIELDS = {"source": True, "quote": True}
-_QUOTED_KEYS = {"related": "'related'", "attributed_to": "'attributed_to'"}  # f"{key!r}", made once
+
+def _required(schema: dict[str, str]) -> dict[str, bool]:
+    """field -> required?, from a model class's SCHEMA."""
+    return {field: kind.endswith("!") for field, kind in schema.items()}
+
+
+SOURCE_FIELDS = _required(Source.SCHEMA)
+ENTITY_FIELDS = _required(Entity.SCHEMA)
+CLAIM_FIELDS = _required(Claim.SCHEMA)
+CITATION_FIELDS = _required(Citation.SCHEMA)
+_ENTITY_REFERENCES = tuple(field for field, kind in Claim.SCHEMA.items() if kind == "entity")
+_QUOTED_KEYS = {field: repr(field) for field in _ENTITY_REFERENCES}  # f"{key!r}", made once
 
 _TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
@@ -62,17 +65,22 @@ def normalize_quote(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_TYPOGRAPHY)).strip()
 
 
-def suggest(word: str, choices: Any) -> str:
-    """' (did you mean X?)' when a close choice exists, else ''."""
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice nearest in spelling to ``word``, if any is near enough (60 %)."""
     options = list(choices)
     if len(options) > _DIFFLIB_UP_TO:
         from rapidfuzz import fuzz, process
 
         best = process.extractOne(word, options, scorer=fuzz.ratio, score_cutoff=60)
-        close = [best[0]] if best else []
-    else:
-        close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+        return best[0] if best else None
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean X?)' when a close choice exists, else ''."""
+    near = closest(word, choices)
+    return f" (did you mean {near!r}?)" if near is not None else ""
 
 
 class _TooMany(Exception):
@@ -94,7 +102,7 @@ class _Checker:
         line, column = pos if pos else (None, None)
         self.problems.append(Problem(self.name, line, column, message))
 
-    def record(self, node: Node, fields: dict[str, bool], what: str, pos: tuple[int, int]) -> Mapping | None:
+    def fields(self, node: Node, fields: dict[str, bool], what: str, pos: tuple[int, int]) -> Mapping | None:
         """Check that ``node`` is a mapping with the right fields; report the rest."""
         if not isinstance(node, Mapping):
             self.report(pos, f"{what} must be a mapping of fields, not {_describe(node)}")
@@ -107,46 +115,46 @@ class _Checker:
                 self.report(node.pos, f"{what} is missing the required field {key!r}")
         return node
 
-    def text(self, record: Mapping, key: str, what: str) -> str | None:
+    def text(self, mapping: Mapping, key: str, what: str) -> str | None:
         """A non-empty text field, or None (reported) when absent, empty or not text."""
-        if key not in record:
+        if key not in mapping:
             return None
-        value = record[key]
+        value = mapping[key]
         if not isinstance(value, str):
-            self.report(record.value_pos[key], f"{what} {key!r} must be text, not {_describe(value)}")
+            self.report(mapping.value_pos[key], f"{what} {key!r} must be text, not {_describe(value)}")
             return None
         if not value.strip():
-            self.report(record.value_pos[key], f"{what} {key!r} is empty")
+            self.report(mapping.value_pos[key], f"{what} {key!r} is empty")
             return None
         return value.strip()
 
-    def parsed(self, record: Mapping, key: str, what: str, parse: Callable[[str], Any]) -> Any:
-        value = self.text(record, key, what)
+    def parsed(self, mapping: Mapping, key: str, what: str, parse: Callable[[str], Any]) -> Any:
+        value = self.text(mapping, key, what)
         if value is None:
             return None
         try:
             return parse(value)
         except ValueError as error:
-            self.report(record.value_pos[key], f"{what} {key!r}: {error}")
+            self.report(mapping.value_pos[key], f"{what} {key!r}: {error}")
             return None
 
-    def slug(self, record: Mapping, what: str) -> str | None:
-        value = self.text(record, "id", what)
+    def slug(self, mapping: Mapping, what: str) -> str | None:
+        value = self.text(mapping, "id", what)
         if value is not None and not _SLUG.fullmatch(value):
             self.report(
-                record.value_pos["id"],
+                mapping.value_pos["id"],
                 f"{what} id {value!r} must be a slug: lowercase letters, digits and single hyphens",
             )
             return None
         return value
 
-    def items(self, record: Mapping, key: str, what: str) -> Sequence:
+    def items(self, mapping: Mapping, key: str, what: str) -> Sequence:
         """The list under ``key`` (empty when absent or not a list, which is reported)."""
-        if key not in record:
+        if key not in mapping:
             return _NO_ITEMS
-        value = record[key]
+        value = mapping[key]
         if not isinstance(value, Sequence):
-            self.report(record.value_pos[key], f"{what} {key!r} must be a list, not {_describe(value)}")
+            self.report(mapping.value_pos[key], f"{what} {key!r} must be a list, not {_describe(value)}")
             return _NO_ITEMS
         return value
 
@@ -186,16 +194,36 @@ def _date(text: str) -> Period:
     return Period.parse(text)
 
 
-def validate(
-    tree: Node | None, name: str, *, sources_dir: str | os.PathLike[str] | None = None
-) -> tuple[FactBase | None, list[Problem]]:
-    """Check a positioned tree against the schema; return the model only when clean.
+class Checked:
+    """A clean fact file: its sources, and what ``keep`` made of each entity, by id in file order."""
 
-    Stops after MAX_PROBLEMS problems with a last one saying so.
+    __slots__ = ("sources", "entities")
+
+    def __init__(self, sources: dict[str, Source], entities: dict[str, Any]) -> None:
+        self.sources = sources
+        self.entities = entities
+
+
+def _same(entity: Entity) -> Any:
+    return entity
+
+
+def validate(
+    tree: Node | None,
+    name: str,
+    *,
+    sources_dir: str | os.PathLike[str] | None = None,
+    keep: Callable[[Entity], Any] = _same,
+) -> tuple[Checked | None, list[Problem]]:
+    """Check a positioned tree against the schema; give the sources and entities only when clean.
+
+    Entities that ``EntityStream`` checked while the tree was parsed are replayed; the others are
+    checked here, and what is kept of each is ``keep(entity)`` (the stream's ``keep`` for the
+    streamed ones). Stops after MAX_PROBLEMS problems with a last one saying so.
     """
     checker = _Checker(name)
     try:
-        return _validate(checker, tree, sources_dir)
+        return _validate(checker, tree, sources_dir, keep)
     except _TooMany as stop:
         line, column = stop.pos if stop.pos else (None, None)
         checker.problems.append(Problem(name, line, column, f"too many problems; stopped after {MAX_PROBLEMS:,}"))
@@ -203,51 +231,52 @@ def validate(
 
 
 def _validate(
-    checker: _Checker, tree: Node | None, sources_dir: str | os.PathLike[str] | None
-) -> tuple[FactBase | None, list[Problem]]:
+    checker: _Checker,
+    tree: Node | None,
+    sources_dir: str | os.PathLike[str] | None,
+    keep: Callable[[Entity], Any],
+) -> tuple[Checked | None, list[Problem]]:
     if tree is None:
         checker.report(None, "the file is empty; a fact file has 'sources' and 'entities'")
         return None, checker.problems
-    root = checker.record(tree, {"sources": True, "entities": True}, "the fact file", (1, 1))
+    root = checker.fields(tree, {"sources": True, "entities": True}, "the fact file", (1, 1))
     if root is None:
         return None, checker.problems
 
     sources, source_pos = _sources(checker, root)
     source_texts = _read_sources(checker, sources, source_pos, sources_dir) if sources_dir is not None else None
 
-    entities: dict[str, Entity | bytes] = {}  # bytes: a streamed entity's cache record (see Entities)
+    entities: dict[str, Any] = {}
     entity_pos: dict[str, tuple[int, int]] = {}
     references: list[tuple[str, tuple[int, int], str]] = []  # (entity id, where, field)
     complete = True
-    streamed = False
     for node, pos in checker.items(root, "entities", "the fact file").items_with_pos():
         if node.__class__ is _Streamed:  # checked while parsing (EntityStream): replay what that found
             if source_texts is not None:
-                raise ValueError("quotes are checked against the sources only on a tree parsed with stream=False")
+                raise ValueError("quotes are checked against the sources only on a tree parsed without a stream")
             for where, message in node.problems:
                 checker.report(where, message)
             references.extend(node.references)
-            entity_id, id_pos, entity, whole = node.entity_id, node.id_pos, node.entity, node.whole
-            streamed = True
+            entity_id, id_pos, kept, whole = node.entity_id, node.id_pos, node.entity, node.whole
         else:
-            record = checker.record(node, ENTITY_FIELDS, "an entity", pos)
-            if record is None:
+            mapping = checker.fields(node, ENTITY_FIELDS, "an entity", pos)
+            if mapping is None:
                 complete = False
                 continue
-            entity_id, id_pos, entity, whole = _entity(checker, record, sources, source_texts, references)
-        if not whole:
+            entity_id, id_pos, entity, whole = _entity(checker, mapping, sources, source_texts, references)
+            kept = None if entity is None else keep(entity)
+        if not whole or entity_id is None:
             complete = False
-        if entity_id is None:
-            complete = False
-            continue
+            if entity_id is None:
+                continue
         if entity_id in entity_pos:
             checker.report(id_pos, f"duplicate entity id {entity_id!r} (first at line {entity_pos[entity_id][0]})")
             continue
-        entity_pos[entity_id] = id_pos
-        if entity is None:
+        entity_pos[entity_id] = id_pos  # type: ignore[assignment]
+        if kept is None:
             complete = False
             continue
-        entities[entity_id] = entity
+        entities[entity_id] = kept
 
     for target, where, field_name in references:
         if target not in entity_pos:
@@ -255,7 +284,7 @@ def _validate(
 
     if checker.problems or not complete:
         return None, checker.problems
-    return FactBase(sources, Entities(entities) if streamed else entities), checker.problems  # type: ignore[arg-type]
+    return Checked(sources, entities), checker.problems
 
 
 def _sources(checker: _Checker, root: Mapping) -> tuple[dict[str, Source], dict[str, tuple[int, int]]]:
@@ -263,29 +292,29 @@ def _sources(checker: _Checker, root: Mapping) -> tuple[dict[str, Source], dict[
     sources: dict[str, Source] = {}
     source_pos: dict[str, tuple[int, int]] = {}
     for node, pos in checker.items(root, "sources", "the fact file").items_with_pos():
-        record = checker.record(node, SOURCE_FIELDS, "a source", pos)
-        if record is None:
+        mapping = checker.fields(node, SOURCE_FIELDS, "a source", pos)
+        if mapping is None:
             continue
-        source_id = checker.slug(record, "source")
-        published = checker.parsed(record, "published", "source", _date)
+        source_id = checker.slug(mapping, "source")
+        published = checker.parsed(mapping, "published", "source", _date)
         fields = {
-            key: checker.text(record, key, "source")
+            key: checker.text(mapping, key, "source")
             for key in ("title", "file", "author", "publisher", "published_note")
         }
-        url = checker.parsed(record, "url", "source", _url)
+        url = checker.parsed(mapping, "url", "source", _url)
         if published is not None and published.approximate and not fields["published_note"]:
             checker.report(
-                record.value_pos["published"],
+                mapping.value_pos["published"],
                 "an approximate 'published' date needs a 'published_note' saying what it is inferred from",
             )
         if source_id is None:
             continue
         if source_id in sources or source_id in source_pos:
             checker.report(
-                record.value_pos["id"], f"duplicate source id {source_id!r} (first at line {source_pos[source_id][0]})"
+                mapping.value_pos["id"], f"duplicate source id {source_id!r} (first at line {source_pos[source_id][0]})"
             )
             continue
-        source_pos[source_id] = record.value_pos["id"]
+        source_pos[source_id] = mapping.value_pos["id"]
         if published is not None and fields["title"] and fields["file"]:
             sources[source_id] = Source(
                 source_id,
@@ -302,32 +331,32 @@ def _sources(checker: _Checker, root: Mapping) -> tuple[dict[str, Source], dict[
 
 def _entity(
     checker: _Checker,
-    record: Mapping,
+    mapping: Mapping,
     sources: dict[str, Source],
     source_texts: dict[str, str] | None,
     references: list[tuple[str, tuple[int, int], str]],
 ) -> tuple[str | None, tuple[int, int] | None, Entity | None, bool]:
     """Check one entity: (its id, where the id is, the Entity or None, whether every claim was whole)."""
-    entity_id = checker.slug(record, "entity")
-    kind = checker.parsed(record, "kind", "entity", _choice(ENTITY_KINDS, "kind"))
-    entity_name = checker.text(record, "name", "entity")
-    summary = checker.text(record, "summary", "entity")
-    date = checker.parsed(record, "date", "entity", _date)
+    entity_id = checker.slug(mapping, "entity")
+    kind = checker.parsed(mapping, "kind", "entity", _choice(ENTITY_KINDS, "kind"))
+    entity_name = checker.text(mapping, "name", "entity")
+    summary = checker.text(mapping, "summary", "entity")
+    date = checker.parsed(mapping, "date", "entity", _date)
     if date is not None and kind is not None and kind != "event":
         checker.report(
-            record.value_pos["date"], f"only events have a 'date'; put the date of a {kind}'s fact on its claim"
+            mapping.value_pos["date"], f"only events have a 'date'; put the date of a {kind}'s fact on its claim"
         )
     aliases = []
-    for alias, alias_pos in checker.items(record, "aliases", "entity").items_with_pos():
+    for alias, alias_pos in checker.items(mapping, "aliases", "entity").items_with_pos():
         if not isinstance(alias, str) or not alias.strip():
             checker.report(alias_pos, "an alias must be non-empty text")
         else:
             aliases.append(alias.strip())
     claims = []
     whole = True
-    claim_items = checker.items(record, "claims", "entity")
+    claim_items = checker.items(mapping, "claims", "entity")
     if kind == "figure" and not claim_items:
-        checker.report(record.pos, "a figure needs at least one claim carrying its value")
+        checker.report(mapping.pos, "a figure needs at least one claim carrying its value")
     for claim_node, claim_pos in claim_items.items_with_pos():
         claim = _claim(checker, claim_node, claim_pos, entity_id or "", sources, source_texts, references)
         if claim is None:
@@ -339,14 +368,14 @@ def _entity(
     entity = None
     if kind is not None and entity_name is not None and summary is not None:
         entity = Entity(entity_id, kind, entity_name, summary, tuple(aliases), date, tuple(claims))
-    return entity_id, record.value_pos["id"], entity, whole
+    return entity_id, mapping.value_pos["id"], entity, whole
 
 
 class _Streamed:
     """What checking one entity gave while the file was parsed, kept in its tree node's place.
 
-    ``entity`` is the entity's compressed cache record (``_encode``), or None when the entity
-    had a problem or is incomplete (the file then yields no model anyway).
+    ``entity`` is what ``keep`` made of the entity, or None when the entity had a problem or is
+    incomplete (the file then yields no model anyway).
     """
 
     __slots__ = ("problems", "references", "entity_id", "id_pos", "entity", "whole")
@@ -357,7 +386,7 @@ class _Streamed:
         references: Any,
         entity_id: str | None,
         id_pos: tuple[int, int] | None,
-        entity: bytes | None,
+        entity: Any,
         whole: bool,
     ) -> None:
         self.problems = problems  # (position, message) pairs, reported when validate replays them
@@ -371,44 +400,36 @@ class _Streamed:
 class EntityStream:
     """Checks each entity as soon as ``parse_tree`` has read it, so the tree never holds them all.
 
-    The positioned tree costs ~8 kB an entity; this turns each entity's mapping into its
-    compressed cache record (see ``Entities``) and its problems, kept rather than reported, the
-    moment the mapping closes, and ``parse_tree`` puts the result (``_Streamed``) in the node's
-    place. ``validate`` replays the
-    problems in file order, so what is reported, in which order and where the 1,000-problem cap
-    falls are exactly as if the tree had been kept whole; the duplicate-id and unknown-entity
-    checks, which need every entity, stay in ``validate``. Entities can only be checked this way
-    once the file's sources are known: ``start`` returns None for a file that lists its entities
-    before its sources, which is then validated whole. After MAX_PROBLEMS kept problems (the
-    replay stops before any later entity) the rest of the tree is left as it is.
+    Handed to ``load.parse_tree`` as its ``on_entity``. The positioned tree costs ~8 kB an
+    entity; this turns each entity's mapping into ``keep(entity)`` and its problems, kept rather
+    than reported, the moment the mapping closes, and ``parse_tree`` puts the result
+    (``_Streamed``) in the node's place. ``validate`` replays the problems in file order, so
+    what is reported, in which order and where the 1,000-problem cap falls are exactly as if the
+    tree had been kept whole; the duplicate-id and unknown-entity checks, which need every
+    entity, stay in ``validate``. Entities can only be checked this way once the file's sources
+    are known: a file that lists its entities before its sources is validated whole. After
+    MAX_PROBLEMS kept problems (the replay stops before any later entity) the rest of the tree
+    is left as it is.
     """
 
-    def __init__(self, checker: _Checker, sources: dict[str, Source]) -> None:
-        self.checker = checker
-        self.sources = sources
+    def __init__(self, name: str, keep: Callable[[Entity], Any] = _same) -> None:
+        self.name = name
+        self.keep = keep
+        self.checker: _Checker | None = None
+        self.sources: dict[str, Source] = {}
         self.stopped = False
 
-    @classmethod
-    def start(cls, root: Mapping, name: str) -> EntityStream | None:
-        if "sources" not in root:  # entities first: sources unknown yet
-            return None
-        checker = _Checker(name)
-        try:
-            sources, _ = _sources(checker, root)
-        except _TooMany:
-            return None
-        checker.problems = []  # validate reports the sources' problems itself
-        return cls(checker, sources)
-
-    def entity(self, node: Mapping, pos: tuple[int, int]) -> _Streamed | None:
-        """The checked entity, or None (and no more) once the problems kept reach the cap."""
-        if self.stopped:
+    def __call__(self, root: Mapping, node: Mapping, pos: tuple[int, int]) -> _Streamed | None:
+        """The checked entity, or None (the node stays as it is) when it cannot be checked here."""
+        if self.checker is None and not self.stopped:
+            self._start(root)
+        if self.stopped or self.checker is None:
             return None
         checker = self.checker
         before = len(checker.problems)
         references: list[tuple[str, tuple[int, int], str]] = []
         try:
-            checker.record(node, ENTITY_FIELDS, "an entity", pos)
+            checker.fields(node, ENTITY_FIELDS, "an entity", pos)
             entity_id, id_pos, entity, whole = _entity(checker, node, self.sources, None, references)
             if entity_id is not None:
                 entity_id = intern(entity_id)  # the same string as the references to it
@@ -416,98 +437,39 @@ class EntityStream:
             self.stopped = True
             return None
         problems = _NOTHING
-        record = None
+        kept = None
         if len(checker.problems) > before:
             problems = tuple(
                 (None if p.line is None else (p.line, p.column), p.message) for p in checker.problems[before:]
             )
         elif entity is not None and whole:  # else never part of a model: the file has problems
-            record = _encode(entity)
-        return _Streamed(problems, references or _NOTHING, entity_id, id_pos, record, whole)
+            kept = self.keep(entity)
+        return _Streamed(problems, references or _NOTHING, entity_id, id_pos, kept, whole)
+
+    def _start(self, root: Mapping) -> None:
+        if "sources" not in root:  # entities first: sources unknown yet
+            self.stopped = True
+            return
+        checker = _Checker(self.name)
+        try:
+            self.sources, _ = _sources(checker, root)
+        except _TooMany:
+            self.stopped = True
+            return
+        checker.problems = []  # validate reports the sources' problems itself
+        self.checker = checker
 
 
 _NOTHING: tuple[Any, ...] = ()
 
-
-def _record(entity: Entity) -> bytes:
-    from .cache import entity_record
-
-    return marshal.dumps(entity_record(entity))
-
-
-def _encode(entity: Entity) -> bytes:
-    """The entity's cache record, compressed (~600 B; zlib's fastest level: ~20 us an entity)."""
-    return zlib.compress(_record(entity), 1)
-
-
-def _decode(packed: bytes) -> Entity:
-    from .cache import entity_from_record
-
-    return entity_from_record(marshal.loads(zlib.decompress(packed)))
-
-
-class Entities(abc.Mapping):  # type: ignore[type-arg]
-    """A validated fact base's entities by id, in file order, each kept as its cache record.
-
-    The model of a 100,000-entity base is ~390 MB of objects; as the cache's marshal records
-    (``cache.entity_record``) it is ~96 MB, and ~59 MB compressed with zlib, which is how they
-    are kept. An entity is decoded when it is looked up (and then kept); iterating
-    ``values()`` or ``items()`` decodes each in turn without keeping it, so building the name
-    index never holds the whole model, and ``records()`` gives the cache writer the records
-    without building it at all. Compares equal to a dict of the same entities.
-    """
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: dict[str, Entity | bytes]) -> None:
-        self._items = items
-
-    def __getitem__(self, key: str) -> Entity:
-        value = self._items[key]
-        if value.__class__ is bytes:
-            value = self._items[key] = _decode(value)  # type: ignore[arg-type]
-        return value  # type: ignore[return-value]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._items
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def values(self) -> _Values:  # type: ignore[override]
-        return _Values(self)
-
-    def items(self) -> _Items:  # type: ignore[override]
-        return _Items(self)
-
-    def records(self) -> Iterator[bytes]:
-        """Each entity's cache record (``marshal.dumps(cache.entity_record(entity))``), in file order."""
-        for value in self._items.values():
-            yield zlib.decompress(value) if value.__class__ is bytes else _record(value)  # type: ignore[misc, arg-type]
-
-    def _each(self) -> Iterator[Entity]:
-        for value in self._items.values():
-            yield _decode(value) if value.__class__ is bytes else value  # type: ignore[misc, arg-type]
-
-    def __repr__(self) -> str:
-        return repr(dict(self.items()))
-
-
-class _Values(abc.ValuesView):  # type: ignore[type-arg]
-    __slots__ = ()
-
-    def __iter__(self) -> Iterator[Entity]:
-        return self._mapping._each()  # type: ignore[attr-defined, no-any-return]
-
-
-class _Items(abc.ItemsView):  # type: ignore[type-arg]
-    __slots__ = ()
-
-    def __iter__(self) -> Iterator[tuple[str, Entity]]:
-        return zip(self._mapping, self._mapping._each())  # type: ignore[attr-defined]
+_PARSERS: dict[str, Callable[[str], Any] | None] = {
+    "text": None,
+    "entity": None,
+    "date": _date,
+    "number": parse_number,
+    "relation": _choice(RELATIONS, "relation"),
+    "qualifier": _choice(QUALIFIERS, "qualifier"),
+}
 
 
 def _claim(
@@ -519,35 +481,38 @@ def _claim(
     source_texts: dict[str, str] | None,
     references: list[tuple[str, tuple[int, int], str]],
 ) -> Claim | None:
-    record = checker.record(node, CLAIM_FIELDS, "a claim", pos)
-    if record is None:
+    mapping = checker.fields(node, CLAIM_FIELDS, "a claim", pos)
+    if mapping is None:
         return None
     before = len(checker.problems)
-    text = checker.text(record, "text", "claim")
-    relation = checker.parsed(record, "relation", "claim", _choice(RELATIONS, "relation"))
-    related = checker.text(record, "related", "claim")
-    if relation is not None and related is None and "related" not in record:
+    values: dict[str, Any] = {}
+    for field, kind in Claim.SCHEMA.items():
+        parse = _PARSERS.get(kind)
+        if parse is not None:
+            values[field] = checker.parsed(mapping, field, "claim", parse)
+        elif kind in ("text", "text!", "entity"):
+            values[field] = value = checker.text(mapping, field, "claim")
+            if kind == "entity" and value is not None:  # one string per id
+                references.append((intern(value), mapping.value_pos[field], _QUOTED_KEYS[field]))
+    if values["relation"] is not None and values["related"] is None and "related" not in mapping:
         checker.report(
-            record.value_pos["relation"], "a claim with a 'relation' needs 'related': the entity it relates to"
+            mapping.value_pos["relation"], "a claim with a 'relation' needs 'related': the entity it relates to"
         )
-    for key in ("related", "attributed_to"):
-        target = checker.text(record, key, "claim")
-        if target is not None:
-            references.append((intern(target), record.value_pos[key], _QUOTED_KEYS[key]))  # one string per id
-    date = checker.parsed(record, "date", "claim", _date)
-    as_of = checker.parsed(record, "as_of", "claim", _date)
-    value = checker.parsed(record, "value", "claim", parse_number)
-    unit = checker.text(record, "unit", "claim")
-    qualifier = checker.parsed(record, "qualifier", "claim", _choice(QUALIFIERS, "qualifier"))
-    attributed_to = checker.text(record, "attributed_to", "claim")
-    attribution = checker.text(record, "attribution", "claim")
+    citations = _citations(checker, mapping, sources, source_texts)
+    if len(checker.problems) > before or values["text"] is None or not citations:
+        return None
+    return Claim(citations=tuple(citations), subject=subject, **values)
 
+
+def _citations(
+    checker: _Checker, mapping: Mapping, sources: dict[str, Source], source_texts: dict[str, str] | None
+) -> list[Citation]:
     citations = []
-    items = checker.items(record, "citations", "claim")
-    if "citations" in record and not items and isinstance(record["citations"], Sequence):
-        checker.report(record.value_pos["citations"], "a claim needs at least one citation")
+    items = checker.items(mapping, "citations", "claim")
+    if "citations" in mapping and not items and isinstance(mapping["citations"], Sequence):
+        checker.report(mapping.value_pos["citations"], "a claim needs at least one citation")
     for cite_node, cite_pos in items.items_with_pos():
-        cite = checker.record(cite_node, CITATION_FIELDS, "a citation", cite_pos)
+        cite = checker.fields(cite_node, CITATION_FIELDS, "a citation", cite_pos)
         if cite is None:
             continue
         source = checker.text(cite, "source", "citation")
@@ -575,22 +540,7 @@ def _claim(
                     cite.value_pos["quote"], f"the quote does not appear in {sources[source].file}: {quote[:60]!r}"
                 )
             citations.append(Citation(source, quote))
-    if len(checker.problems) > before or text is None or not citations:
-        return None
-    return Claim(
-        text,
-        tuple(citations),
-        relation,
-        related,
-        date,
-        as_of,
-        value,
-        unit,
-        qualifier,
-        attributed_to,
-        attribution,
-        subject,
-    )
+    return citations
 
 
 def _read_sources(

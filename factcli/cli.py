@@ -185,7 +185,7 @@ class Settings:
         self,
         facts: Path | None = None,
         format: Format | None = None,
-        limit: int = 10,
+        limit: int | None = None,
         min_score: float | None = None,
         no_cache: bool = False,
     ) -> None:
@@ -199,21 +199,9 @@ class Settings:
 def _complete_names(incomplete: str) -> list[str]:
     """Entity names for shell completion, from the warm cache only (never parses YAML)."""
     try:
-        from . import cache
-        from .load import default_facts_path
+        from .store import complete_names
 
-        path = os.fspath(os.environ.get("FACTCLI_FACTS") or default_facts_path())
-        digest = cache.known_digest(path, os.stat(path))  # remembered: the file is not even read
-        if digest is None:
-            import hashlib
-
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        _, index = cache.read(cache.cache_path(digest), digest, path)
-        folded = incomplete.casefold()
-        names: set[str] = set()
-        for ordinal in range(index.size):  # the index's labels: no entity record is decoded
-            names.update(n for n in index.labels(ordinal) if n.casefold().startswith(folded))
-        return sorted(names)[:50]
+        return complete_names(incomplete, os.environ.get("FACTCLI_FACTS") or None)
     except Exception:
         return []
 
@@ -277,7 +265,7 @@ def main_options(
         False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    ctx.obj = Settings(facts, format, limit or 10, min_score, no_cache)
+    ctx.obj = Settings(facts, format, limit, min_score, no_cache)
 
 
 def _settings(
@@ -300,13 +288,21 @@ def _settings(
 def _catalog(settings: Settings) -> Any:
     from .query import Catalog
 
-    return Catalog.open(settings.facts, use_cache=not settings.no_cache)
+    catalog = Catalog.open(settings.facts, use_cache=not settings.no_cache)
+    _say_warnings(catalog)
+    return catalog
+
+
+def _say_warnings(catalog: Any) -> None:
+    """What the store had to say (a damaged cache), as it comes."""
+    while catalog.warnings:
+        _say(f"warning: {catalog.warnings.pop(0)}")
 
 
 def _renderer(settings: Settings) -> Any:
-    from .render import Renderer
+    from .render import renderer_for
 
-    return Renderer(settings.format.value if settings.format else None)
+    return renderer_for(settings.format.value if settings.format else None)
 
 
 def _check_query(query: str) -> str:
@@ -334,19 +330,18 @@ def _read_queries() -> list[str]:
 
 
 def _lookup(ctx: typer.Context, query: str, kinds: tuple[str, ...], settings: Settings) -> int:
-    from .match import DEFAULT_MIN_SCORE
-
     queries = _read_queries() if query == "-" else [_check_query(query)]  # a bad query fails before any work
     catalog = _catalog(settings)
     renderer = _renderer(settings)
-    min_score = settings.min_score if settings.min_score is not None else DEFAULT_MIN_SCORE
-    answers = [catalog.lookup(q, kinds, limit=settings.limit, min_score=min_score) for q in queries]
+    answers = [catalog.lookup(q, kinds, limit=settings.limit, min_score=settings.min_score) for q in queries]
+    _say_warnings(catalog)
     for answer in answers:
         _report_miss(answer)
     if query == "-":
-        renderer.batch(catalog, answers)
+        renderer.batch(answers)
     else:
-        renderer.answer(catalog, answers[0])
+        renderer.answer(answers[0])
+    _say_warnings(catalog)
     return _status(answers)
 
 
@@ -465,17 +460,12 @@ def search(
     Example:
       factcli search amnesty
     """
-    from .match import DEFAULT_MIN_SCORE
-
     settings = _settings(ctx, facts, format, limit, min_score, no_cache)
     text = _check_query(query)
     catalog = _catalog(settings)
-    hits = catalog.search(
-        text,
-        limit=settings.limit if limit or (ctx.obj and ctx.obj.limit != 10) else 20,
-        min_score=settings.min_score if settings.min_score is not None else DEFAULT_MIN_SCORE,
-    )
-    _renderer(settings).search(hits, catalog)
+    hits = catalog.search(text, limit=settings.limit, min_score=settings.min_score)
+    _renderer(settings).search(hits)
+    _say_warnings(catalog)
     if not hits:
         _say(f"nothing found for {text!r}")
         return ExitCode.NOT_FOUND
@@ -499,43 +489,18 @@ def said(
       factcli said Kawaguchi
       factcli said "informed sources"
     """
-    from .match import DEFAULT_MIN_SCORE
-    from .query import Answer, Match
-
     settings = _settings(ctx, facts, format, limit, min_score, no_cache)
     text = _check_query(query)
     catalog = _catalog(settings)
-    answer, claims = catalog.said(
-        text,
-        limit=settings.limit,
-        min_score=settings.min_score if settings.min_score is not None else DEFAULT_MIN_SCORE,
-    )
-    renderer = _renderer(settings)
+    answer = catalog.said(text, limit=settings.limit, min_score=settings.min_score)
+    _say_warnings(catalog)
     if answer.ambiguous:
         _report_miss(answer)
-        renderer.answer(catalog, answer)
-        return ExitCode.AMBIGUOUS
-    if not claims:
+    elif not answer.matches:
         _say(f"no statements attributed to {text!r}")
-        renderer.answer(catalog, Answer(text, []))
-        return ExitCode.NOT_FOUND
-    if answer.matches:
-        speaker = answer.matches[0]
-        renderer.answer(catalog, Answer(text, [speaker]), claims_for={speaker.entity.id: claims})
-    else:  # an unnamed speaker: group by the claims' subjects
-        from .model import Entity
-
-        groups: dict[str, list[Any]] = {}
-        for claim in claims:
-            groups.setdefault(claim.attribution or "", []).append(claim)
-        matches = [
-            Match(Entity(f"unnamed:{i}", "unnamed", who, f"statements attributed to {who}"), 100.0, who)
-            for i, who in enumerate(groups)
-        ]
-        renderer.answer(
-            catalog, Answer(text, matches), claims_for={m.entity.id: groups[m.entity.name] for m in matches}
-        )
-    return ExitCode.FOUND
+    _renderer(settings).answer(answer)
+    _say_warnings(catalog)
+    return _status([answer])
 
 
 @app.command()
@@ -557,16 +522,15 @@ def timeline(
       factcli timeline --from 2002 --to 2004
       factcli timeline Jenkins
     """
-    settings = _settings(ctx, facts, format, no_cache=no_cache)
-    from .query import _bound
+    from .query import TimeSpan
 
+    settings = _settings(ctx, facts, format, no_cache=no_cache)
     query = _check_query(query) if query is not None else None  # bad arguments fail before any work
-    bounds = {option: _bound(value, option) for option, value in (("--from", start), ("--to", end)) if value}
-    if len(bounds) == 2 and bounds["--to"].latest() < bounds["--from"].earliest():
-        raise UsageError(f"--from {start} is after --to {end}")
+    span = TimeSpan(start, end)
     catalog = _catalog(settings)
-    entries = catalog.timeline(start, end, query)
-    _renderer(settings).timeline(catalog, entries)
+    entries = catalog.timeline(span, query)
+    _renderer(settings).timeline(entries)
+    _say_warnings(catalog)
     if not entries:
         _say("nothing dated in that range")
         return ExitCode.NOT_FOUND
@@ -593,8 +557,10 @@ def show(
     entity_id = _check_query(entity_id)
     catalog = _catalog(settings)
     answer = catalog.show(entity_id)
+    _say_warnings(catalog)
     _report_miss(answer)
-    _renderer(settings).answer(catalog, answer)
+    _renderer(settings).answer(answer)
+    _say_warnings(catalog)
     return _status([answer])
 
 
@@ -612,7 +578,9 @@ def sources(
       factcli sources --format csv
     """
     settings = _settings(ctx, facts, format, no_cache=no_cache)
-    _renderer(settings).sources(_catalog(settings).sources())
+    catalog = _catalog(settings)
+    _renderer(settings).sources(catalog.sources())
+    _say_warnings(catalog)
     return ExitCode.FOUND
 
 
@@ -631,7 +599,9 @@ def stats(
       factcli stats --format json | jq .claims
     """
     settings = _settings(ctx, facts, format, no_cache=no_cache)
-    _renderer(settings).stats(_catalog(settings).stats())
+    catalog = _catalog(settings)
+    _renderer(settings).stats(catalog.stats())
+    _say_warnings(catalog)
     return ExitCode.FOUND
 
 
@@ -653,7 +623,7 @@ def check(
     Example:
       factcli check --facts facts.yaml --sources ../shared/seeds
     """
-    from .load import load
+    from .store import load
 
     settings = _settings(ctx, facts, None)
     try:

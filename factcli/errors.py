@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from .records import Frozen, set_field
+from .values import Frozen, set_field
 
 
 class ExitCode(IntEnum):

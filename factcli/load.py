@@ -1,4 +1,4 @@
-"""Read a fact file: bytes -> checked text -> YAML events -> a positioned tree -> the model.
+"""Read a fact file: bytes -> checked text -> YAML events -> a positioned tree (``check`` makes the model).
 
 Every step refuses what it cannot vouch for, with a FILE:LINE:COL problem, rather than
 letting the YAML library decide: PyYAML's own loaders follow aliases (billion laughs),
@@ -12,15 +12,12 @@ from __future__ import annotations
 import os
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from sys import intern
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any
 
 from .errors import FactBaseError, Problem
-
-if TYPE_CHECKING:
-    from .model import FactBase
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 10  # the schema needs 7 levels of collections
@@ -139,7 +136,7 @@ class Sequence(list):  # type: ignore[type-arg]
             yield item, _unpack(at[index + 1])
 
 
-Node = Union[Mapping, Sequence, str]
+Node = Mapping | Sequence | str
 
 
 def default_facts_path() -> Path:
@@ -153,7 +150,7 @@ def default_facts_path() -> Path:
 def read_bytes(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     """Read a fact file, refusing directories, devices that never end, and files over the cap."""
     name = os.fspath(path)
-    limit = limit if limit is not None else _max_bytes()
+    limit = limit if limit is not None else max_bytes()
     try:
         with open(name, "rb") as handle:
             expected = _regular_size(handle)
@@ -201,7 +198,7 @@ def _regular_size(handle: Any) -> int | None:
     return status.st_size if stat.S_ISREG(status.st_mode) else None
 
 
-def _max_bytes() -> int:
+def max_bytes() -> int:
     value = os.environ.get("FACTCLI_MAX_BYTES", "")
     return int(value) if value.isdigit() else MAX_FILE_BYTES
 
@@ -283,7 +280,10 @@ def _decode_text(data: bytes, name: str) -> str:
     return text
 
 
-def parse_tree(text: str | bytes, name: str, *, stream: bool = True) -> tuple[Node | None, list[Problem]]:
+OnEntity = Callable[[Mapping, Mapping, tuple[int, int]], Any]
+
+
+def parse_tree(text: str | bytes, name: str, *, on_entity: OnEntity | None = None) -> tuple[Node | None, list[Problem]]:
     """Walk the YAML event stream into a positioned tree of Mapping, Sequence and str.
 
     ``text`` is a ``str`` or, as ``decode`` gives it, checked UTF-8 bytes (libyaml reads those
@@ -292,68 +292,46 @@ def parse_tree(text: str | bytes, name: str, *, stream: bool = True) -> tuple[No
     Fatal problems (syntax, aliases, tags, depth, size) raise FactBaseError; duplicate keys
     are returned as problems (the first value is kept) so ``check`` can report them all.
 
-    With ``stream`` (the default), each entity of the top-level ``entities`` list is checked
-    (``check.EntityStream``) as soon as its mapping closes, and what that gave replaces its
-    node: the tree then holds the model's entities rather than ~8 kB of nodes each, and
-    ``check.validate`` reports exactly what it would have reported from the whole tree. Pass
-    ``stream=False`` for the whole tree (``check --sources`` needs it to check the quotes).
+    ``on_entity(root, entity, position)`` is called as each mapping of the top-level
+    ``entities`` list closes; what it returns, unless None, replaces the entity's node, so a
+    caller that checks entities as they come (``check.EntityStream``) keeps the tree from
+    holding ~8 kB of nodes an entity. Without it the whole tree is built.
     """
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    problems: list[Problem] = []
-    stack: list[Any] = []  # open collections; for a Mapping, a pending key rides beside it
-    pending_key: list[Any] = []  # None (expecting a key), the key, or _DUPLICATE
-    root: Node | None = None
-    documents = 0
-    collections = 0  # lists and mappings so far: at most one per BYTES_PER_COLLECTION characters read
-    entity_stream: Any = None if stream else False  # check.EntityStream once the first entity closes; False: off
-
-    def fail(mark: Any, message: str) -> FactBaseError:
-        return FactBaseError([Problem(name, mark.line + 1, mark.column + 1, message)])
-
-    def attach(node: Node, pos: tuple[int, int], mark: Any) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent = stack[-1]
-        if isinstance(parent, Sequence):
-            parent.append(node)
-            parent._at.append(pos[0] << 32 | pos[1])
-            return
-        key = pending_key[-1]
-        if key is None:
-            if not isinstance(node, str):
-                raise fail(mark, "a mapping key must be plain text")
-            if node == "<<":
-                raise fail(mark, "merge keys (<<) are not allowed")
-            if node in parent:
-                first = parent.key_pos[node]
-                problems.append(
-                    Problem(name, pos[0], pos[1], f"duplicate key {node[:60]!r} (first at line {first[0]})")
-                )
-                if len(problems) >= MAX_PROBLEMS:
-                    problems.append(Problem(name, pos[0], pos[1], f"too many problems; stopped after {MAX_PROBLEMS:,}"))
-                    raise FactBaseError(problems)
-                pending_key[-1] = _DUPLICATE
-                return
-            parent._at.append(pos[0] << 32 | pos[1])
-            pending_key[-1] = intern(node)  # "text", "quote": one string, not one per claim
-            return
-        pending_key[-1] = None
-        if key is _DUPLICATE:
-            return
-        parent[key] = node
-        parent._at.append(pos[0] << 32 | pos[1])
-
-    # dispatch on the event's class, scalars first (most events): this loop is the Python
-    # part of a cold load, ~1 us an event on top of libyaml's own
-    scalar_event, alias_event, document_start = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent
-    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
-    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    walker = _Walker(name, on_entity)
     try:
-        for event in yaml.parse(text, Loader=loader):
+        walker.walk(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), yaml)
+    except FactBaseError:
+        raise
+    except (yaml.YAMLError, ValueError, UnicodeError) as error:
+        raise _syntax_error(error, text, name, yaml) from None
+    return walker.root, walker.problems
+
+
+class _Walker:
+    """The state of one walk over a YAML event stream (see ``parse_tree``)."""
+
+    def __init__(self, name: str, on_entity: OnEntity | None) -> None:
+        self.name = name
+        self.on_entity = on_entity
+        self.problems: list[Problem] = []
+        self.stack: list[Any] = []  # open collections
+        self.pending_key: list[Any] = []  # per open collection: None (expecting a key), the key, or _DUPLICATE
+        self.root: Node | None = None
+        self.documents = 0
+        self.collections = 0  # lists and mappings so far: at most one per BYTES_PER_COLLECTION characters read
+
+    def fail(self, mark: Any, message: str) -> FactBaseError:
+        return FactBaseError([Problem(self.name, mark.line + 1, mark.column + 1, message)])
+
+    def walk(self, events: Iterator[Any], yaml: Any) -> None:
+        # dispatch on the event's class, scalars first (most events): this loop is the Python
+        # part of a cold load, ~1 us an event on top of libyaml's own
+        scalar_event, mapping_end, sequence_end = yaml.ScalarEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
+        mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        attach, close, fail = self.attach, self.close, self.fail
+        for event in events:
             kind = event.__class__
             if kind is scalar_event:
                 if event.anchor is not None or event.tag is not None:
@@ -364,73 +342,119 @@ def parse_tree(text: str | bytes, name: str, *, stream: bool = True) -> tuple[No
                     raise fail(mark, f"text longer than {MAX_SCALAR_CHARS:,} characters")
                 attach(value, (mark.line + 1, mark.column + 1), mark)
             elif kind is mapping_end or kind is sequence_end:
-                if len(stack) == 3 and kind is mapping_end and entity_stream is not False:
-                    # an item of a list three levels down closed: an entity, if the list is the root's "entities"
-                    top, items = stack[0], stack[1]
-                    if isinstance(top, Mapping) and isinstance(items, Sequence) and top.get("entities") is items:
-                        if entity_stream is None:
-                            from .check import EntityStream
-
-                            entity_stream = EntityStream.start(top, name) or False
-                        if entity_stream:
-                            checked = entity_stream.entity(stack[2], _unpack(items._at[-1]))
-                            if checked is not None:
-                                items[-1] = checked  # the entity's nodes are freed as it leaves the stack
-                stack.pop()
-                pending_key.pop()
+                close(kind is mapping_end)
             elif kind is mapping_start or kind is sequence_start:
-                mark = event.start_mark
-                _refuse_anchor_or_tag(event, fail)
-                if len(stack) >= MAX_DEPTH:
-                    raise fail(mark, f"nested deeper than {MAX_DEPTH} levels")
-                collections += 1
-                if collections > _MIN_COLLECTIONS + mark.index // BYTES_PER_COLLECTION:
-                    raise fail(
-                        mark,
-                        f"more lists and mappings than a fact file this size holds "
-                        f"(at most one per {BYTES_PER_COLLECTION} characters)",
-                    )
-                pos = (mark.line + 1, mark.column + 1)
-                node: Node = Mapping(pos) if kind is mapping_start else Sequence(pos)
-                attach(node, pos, mark)
-                stack.append(node)
-                pending_key.append(None)
-            elif kind is alias_event:
-                raise fail(event.start_mark, "aliases (*name) are not allowed")
-            elif kind is document_start:
-                documents += 1
-                if documents > 1:
-                    raise fail(event.start_mark, "more than one YAML document; a fact file holds one")
-    except FactBaseError:
-        raise
-    except yaml.reader.ReaderError as error:  # libyaml's reader: a byte offset, no mark
+                self.open(event, Mapping if kind is mapping_start else Sequence)
+            else:
+                self.other(event, yaml)
+
+    def attach(self, node: Node, pos: tuple[int, int], mark: Any) -> None:
+        stack = self.stack
+        if not stack:
+            self.root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, Sequence):
+            parent.append(node)
+            parent._at.append(pos[0] << 32 | pos[1])
+            return
+        pending_key = self.pending_key
+        key = pending_key[-1]
+        if key is None:
+            pending_key[-1] = self.key(parent, node, pos, mark)
+            return
+        pending_key[-1] = None
+        if key is _DUPLICATE:
+            return
+        parent[key] = node
+        parent._at.append(pos[0] << 32 | pos[1])
+
+    def key(self, parent: Mapping, node: Node, pos: tuple[int, int], mark: Any) -> Any:
+        """A mapping's key as it arrives: the key to file the next value under, or _DUPLICATE."""
+        if not isinstance(node, str):
+            raise self.fail(mark, "a mapping key must be plain text")
+        if node == "<<":
+            raise self.fail(mark, "merge keys (<<) are not allowed")
+        if node in parent:
+            first = parent.key_pos[node]
+            problems = self.problems
+            problems.append(
+                Problem(self.name, pos[0], pos[1], f"duplicate key {node[:60]!r} (first at line {first[0]})")
+            )
+            if len(problems) >= MAX_PROBLEMS:
+                problems.append(
+                    Problem(self.name, pos[0], pos[1], f"too many problems; stopped after {MAX_PROBLEMS:,}")
+                )
+                raise FactBaseError(problems)
+            return _DUPLICATE
+        parent._at.append(pos[0] << 32 | pos[1])
+        return intern(node)  # "text", "quote": one string, not one per claim
+
+    def open(self, event: Any, collection: type[Mapping] | type[Sequence]) -> None:
+        mark = event.start_mark
+        _refuse_anchor_or_tag(event, self.fail)
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.fail(mark, f"nested deeper than {MAX_DEPTH} levels")
+        self.collections += 1
+        if self.collections > _MIN_COLLECTIONS + mark.index // BYTES_PER_COLLECTION:
+            raise self.fail(
+                mark,
+                f"more lists and mappings than a fact file this size holds "
+                f"(at most one per {BYTES_PER_COLLECTION} characters)",
+            )
+        pos = (mark.line + 1, mark.column + 1)
+        node = collection(pos)
+        self.attach(node, pos, mark)
+        self.stack.append(node)
+        self.pending_key.append(None)
+
+    def close(self, mapping: bool) -> None:
+        stack = self.stack
+        if len(stack) == 3 and mapping and self.on_entity is not None:
+            # an item of a list three levels down closed: an entity, if the list is the root's "entities"
+            top, items = stack[0], stack[1]
+            if isinstance(top, Mapping) and isinstance(items, Sequence) and top.get("entities") is items:
+                checked = self.on_entity(top, stack[2], _unpack(items._at[-1]))
+                if checked is not None:
+                    items[-1] = checked  # the entity's nodes are freed as it leaves the stack
+        stack.pop()
+        self.pending_key.pop()
+
+    def other(self, event: Any, yaml: Any) -> None:
+        if event.__class__ is yaml.AliasEvent:
+            raise self.fail(event.start_mark, "aliases (*name) are not allowed")
+        if event.__class__ is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                raise self.fail(event.start_mark, "more than one YAML document; a fact file holds one")
+
+
+def _syntax_error(error: Exception, text: str | bytes, name: str, yaml: Any) -> FactBaseError:
+    """What libyaml or PyYAML refused, as one problem at its position."""
+    if isinstance(error, yaml.reader.ReaderError):  # libyaml's reader: a byte offset, no mark
         text = _as_text(text)
         offset = len(text.encode("utf-8")[: error.position].decode("utf-8", "ignore"))
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
-        raise FactBaseError(
-            [Problem(name, line, column, f"YAML syntax: character U+{code:04X} is not allowed")]
-        ) from None
-    except yaml.MarkedYAMLError as error:
-        where = error.problem_mark or error.context_mark
-        message = f"YAML syntax: {error.problem or error.context or 'invalid'}"
-        text = _as_text(text)
-        if "maximum nesting depth" in message and where is not None and 0 < where.index < len(text):
-            # PyYAML >= 6.0.4's scanner stops at its own depth limit before the walker
-            # sees level 11; walking the text up to that point finds where level 11 opens.
-            try:
-                parse_tree(text[: where.index], name, stream=False)
-            except FactBaseError as inner:
-                if "nested deeper" in inner.problems[0].message:
-                    raise inner from None
-            message = f"nested deeper than {MAX_DEPTH} levels"
-        if where is None:
-            raise FactBaseError([Problem(name, None, None, message)]) from None
-        raise FactBaseError([Problem(name, where.line + 1, where.column + 1, message)]) from None
-    except (yaml.YAMLError, ValueError, UnicodeError) as error:
-        raise FactBaseError([Problem(name, None, None, f"YAML syntax: {error}")]) from None
-    return root, problems
+        return FactBaseError([Problem(name, line, column, f"YAML syntax: character U+{code:04X} is not allowed")])
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return FactBaseError([Problem(name, None, None, f"YAML syntax: {error}")])
+    where = error.problem_mark or error.context_mark
+    message = f"YAML syntax: {error.problem or error.context or 'invalid'}"
+    text = _as_text(text)
+    if "maximum nesting depth" in message and where is not None and 0 < where.index < len(text):
+        # PyYAML >= 6.0.4's scanner stops at its own depth limit before the walker
+        # sees level 11; walking the text up to that point finds where level 11 opens.
+        try:
+            parse_tree(text[: where.index], name)
+        except FactBaseError as inner:
+            if "nested deeper" in inner.problems[0].message:
+                return inner
+        message = f"nested deeper than {MAX_DEPTH} levels"
+    if where is None:
+        return FactBaseError([Problem(name, None, None, message)])
+    return FactBaseError([Problem(name, where.line + 1, where.column + 1, message)])
 
 
 def _as_text(text: str | bytes) -> str:
@@ -442,31 +466,3 @@ def _refuse_anchor_or_tag(event: Any, fail: Any) -> None:
         raise fail(event.start_mark, f"anchors (&{event.anchor}) are not allowed")
     if event.tag is not None:
         raise fail(event.start_mark, f"tags ({event.tag}) are not allowed")
-
-
-def load(path: str | os.PathLike[str] | None = None, *, sources_dir: str | os.PathLike[str] | None = None) -> FactBase:
-    """Load and validate a fact base; raise FactBaseError listing every problem.
-
-    With ``sources_dir`` the quotes are also checked against the source texts.
-    """
-    path = Path(path) if path is not None else default_facts_path()
-    data = read_bytes(path)
-    facts = load_bytes(data, os.fspath(path), sources_dir=sources_dir)
-    import hashlib  # here, not at the top: a warm lookup never hashes (see cache.py)
-
-    facts.digest = hashlib.sha256(data).hexdigest()
-    return facts
-
-
-def load_bytes(data: bytes, name: str, *, sources_dir: str | os.PathLike[str] | None = None) -> FactBase:
-    """Decode, parse and validate a fact file's bytes (``name`` is its path, for the problems)."""
-    from .check import validate
-
-    tree, problems = parse_tree(decode(data, name), name, stream=sources_dir is None)
-    facts, more = validate(tree, name, sources_dir=sources_dir)
-    problems.extend(more)
-    if problems or facts is None:
-        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        raise FactBaseError(problems)
-    facts.path = name
-    return facts

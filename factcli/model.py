@@ -11,12 +11,11 @@ slots=True)`` gives, without a dataclass's cost at every start-up.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from typing import ClassVar
 
-from .records import Frozen, set_field
+from .values import Frozen, set_field
 
-EntityKind = Literal["person", "organization", "place", "event", "figure"]
 ENTITY_KINDS: tuple[str, ...] = ("person", "organization", "place", "event", "figure")
 
 RELATIONS: tuple[str, ...] = (
@@ -46,7 +45,8 @@ def parse_number(text: str) -> int | float:
     """``93,340`` -> 93340, ``2.5`` -> 2.5; no exponents, NaN or infinities."""
     if len(text) > MAX_NUMBER_DIGITS or not _NUMBER.fullmatch(text):
         raise ValueError(
-            f"{text[:40]!r} is not a number (digits, optional , groups and . decimals, at most {MAX_NUMBER_DIGITS} characters)"
+            f"{text[:40]!r} is not a number (digits, optional , groups and . decimals,"
+            f" at most {MAX_NUMBER_DIGITS} characters)"
         )
     plain = text.replace(",", "")
     return float(plain) if "." in plain else int(plain)
@@ -56,6 +56,12 @@ class PartialDate(Frozen):
     """A date known to a year, month or day, or only to a decade ("1960s")."""
 
     __slots__ = ("year", "month", "day", "decade", "approximate")  # noqa: RUF023  # field order
+
+    year: int
+    month: int | None
+    day: int | None
+    decade: bool
+    approximate: bool
 
     def __init__(
         self,
@@ -135,6 +141,9 @@ class Period(Frozen):
 
     __slots__ = ("start", "end")  # noqa: RUF023  # field order
 
+    start: PartialDate
+    end: PartialDate | None
+
     def __init__(self, start: PartialDate, end: PartialDate | None = None) -> None:
         set_field(self, "start", start)
         set_field(self, "end", end)
@@ -172,6 +181,10 @@ class Citation(Frozen):
     """Where a claim comes from: a source id and a short verbatim quote from it."""
 
     __slots__ = ("source", "quote")  # noqa: RUF023  # field order
+    SCHEMA: ClassVar[dict[str, str]] = {"source": "source!", "quote": "quote!"}
+
+    source: str
+    quote: str
 
     def __init__(self, source: str, quote: str) -> None:
         set_field(self, "source", source)
@@ -179,22 +192,41 @@ class Citation(Frozen):
 
 
 class Claim(Frozen):
-    """One statement about an entity, in the project's own words, with its citations."""
+    """One statement about an entity, in the project's own words, with its citations.
 
-    __slots__ = (
-        "text",
-        "citations",
-        "relation",
-        "related",
-        "date",
-        "as_of",
-        "value",
-        "unit",  # noqa: RUF023
-        "qualifier",
-        "attributed_to",
-        "attribution",
-        "subject",
-    )
+    The fields in ``SCHEMA`` are what a fact file says (and what the cache keeps); the last
+    four are filled in when the claim is read from a fact base: the id and name of the entity
+    it belongs to, and the names of the entities ``related`` and ``attributed_to`` point to,
+    so that whoever shows a claim needs nothing but the claim.
+    """
+
+    __slots__ = (  # noqa: RUF023  # field order
+        "text", "citations", "relation", "related", "date", "as_of", "value", "unit", "qualifier",
+        "attributed_to", "attribution", "subject", "subject_name", "related_name", "attributed_to_name",
+    )  # fmt: skip
+
+    # field -> how the fact file writes it (see ``check``); ``!`` marks a required field
+    SCHEMA: ClassVar[dict[str, str]] = {
+        "text": "text!", "citations": "citations!", "relation": "relation", "related": "entity",
+        "date": "date", "as_of": "date", "value": "number", "unit": "text", "qualifier": "qualifier",
+        "attributed_to": "entity", "attribution": "text",
+    }  # fmt: skip
+
+    text: str
+    citations: tuple[Citation, ...]
+    relation: str | None
+    related: str | None
+    date: Period | None
+    as_of: Period | None
+    value: int | float | None
+    unit: str | None
+    qualifier: str | None
+    attributed_to: str | None  # an entity id: who says so
+    attribution: str | None  # free text for an unnamed speaker
+    subject: str  # id of the entity the claim belongs to
+    subject_name: str | None
+    related_name: str | None
+    attributed_to_name: str | None
 
     def __init__(
         self,
@@ -210,6 +242,9 @@ class Claim(Frozen):
         attributed_to: str | None = None,
         attribution: str | None = None,
         subject: str = "",
+        subject_name: str | None = None,
+        related_name: str | None = None,
+        attributed_to_name: str | None = None,
     ) -> None:
         set_field(self, "text", text)
         set_field(self, "citations", citations)
@@ -220,15 +255,30 @@ class Claim(Frozen):
         set_field(self, "value", value)
         set_field(self, "unit", unit)
         set_field(self, "qualifier", qualifier)
-        set_field(self, "attributed_to", attributed_to)  # an entity id: who says so
-        set_field(self, "attribution", attribution)  # free text for an unnamed speaker
-        set_field(self, "subject", subject)  # id of the entity the claim belongs to
+        set_field(self, "attributed_to", attributed_to)
+        set_field(self, "attribution", attribution)
+        set_field(self, "subject", subject)
+        set_field(self, "subject_name", subject_name)
+        set_field(self, "related_name", related_name)
+        set_field(self, "attributed_to_name", attributed_to_name)
 
 
 class Entity(Frozen):
     """A person, organization, place, event or figure with its claims."""
 
     __slots__ = ("id", "kind", "name", "summary", "aliases", "date", "claims")  # noqa: RUF023  # field order
+    SCHEMA: ClassVar[dict[str, str]] = {
+        "id": "slug!", "kind": "kind!", "name": "text!", "summary": "text!", "aliases": "aliases", "date": "date",
+        "claims": "claims",
+    }  # fmt: skip
+
+    id: str
+    kind: str
+    name: str
+    summary: str
+    aliases: tuple[str, ...]
+    date: Period | None
+    claims: tuple[Claim, ...]
 
     def __init__(
         self,
@@ -253,6 +303,19 @@ class Source(Frozen):
     """One article the fact base cites."""
 
     __slots__ = ("id", "title", "published", "file", "author", "publisher", "published_note", "url")  # noqa: RUF023
+    SCHEMA: ClassVar[dict[str, str]] = {
+        "id": "slug!", "title": "text!", "published": "date!", "file": "text!", "author": "text",
+        "publisher": "text", "published_note": "text", "url": "url",
+    }  # fmt: skip
+
+    id: str
+    title: str
+    published: Period
+    file: str
+    author: str | None
+    publisher: str | None
+    published_note: str | None
+    url: str | None
 
     def __init__(
         self,
@@ -284,8 +347,8 @@ class FactBase:
 
     def __init__(
         self,
-        sources: dict[str, Source],
-        entities: dict[str, Entity],
+        sources: Mapping[str, Source],
+        entities: Mapping[str, Entity],
         path: str = "",
         digest: str = "",
         _cited: dict[str, int] | None = None,
@@ -299,12 +362,12 @@ class FactBase:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
             return (self.sources, self.entities, self.path, self.digest, self._cited) == (
-                other.sources,
-                other.entities,
-                other.path,
-                other.digest,
-                other._cited,
-            )  # type: ignore[attr-defined]
+                other.sources,  # type: ignore[attr-defined]
+                other.entities,  # type: ignore[attr-defined]
+                other.path,  # type: ignore[attr-defined]
+                other.digest,  # type: ignore[attr-defined]
+                other._cited,  # type: ignore[attr-defined]
+            )
         return NotImplemented
 
     def __repr__(self) -> str:  # _cited is left out, as field(repr=False) left it
@@ -326,9 +389,3 @@ class FactBase:
                     counts[source] = counts.get(source, 0) + 1
             self._cited = counts
         return self._cited
-
-    def name_of(self, entity_id: str | None) -> str | None:
-        if entity_id is None:
-            return None
-        entity = self.entities.get(entity_id)
-        return entity.name if entity else entity_id

@@ -1,52 +1,51 @@
 """What the commands ask of a fact base, as pure functions returning results.
 
-``Catalog.open`` loads a fact base (through the cache when it can) and every question is a
-method returning plain data; nothing here prints. ``cli`` calls these and ``render`` draws
-what they return.
+``Catalog.open`` opens a fact base (``store.FactStore``: through the cache when it can) and
+every question is a method returning plain data; nothing here prints. ``cli`` calls these and
+``render`` draws what they return.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
-from . import cache
 from .errors import UsageError
 from .index import SHORTLIST_ALL_BELOW, NameIndex
-from .load import _max_bytes as max_bytes
-from .load import default_facts_path, load_bytes, read_bytes
 from .match import DEFAULT_MIN_SCORE, SUGGEST_MIN_SCORE, Candidate, close_candidates, is_ambiguous, rank
 from .model import Claim, Entity, FactBase, PartialDate, Period, Source, parse_number
 from .normalize import fold
-from .records import Record
+from .store import Entities, FactStore
+from .values import Mutable
 
 PEOPLE_AND_ORGANIZATIONS = ("person", "organization")
 EVENTS = ("event",)
 FIGURES = ("figure",)
 ALL_KINDS = ("person", "organization", "place", "event", "figure")
+LOOKUP_LIMIT = 10
+SEARCH_LIMIT = 20  # search lists more than a lookup: it finds words, not one entity
 
 
-class Match(Record):
-    """An entity a query found, with its score and the name or alias that matched.
+class Match(Mutable):
+    """An entity a query found, with its score, the name or alias that matched, and the claims to show.
 
-    A match found through the cache decodes its entity only when ``entity`` is first read:
-    a batch written as JSON is written from the entities' cache records (``record``), without
-    building the model's objects.
+    The entity is decoded only when ``entity`` is first read (a lookup needs only the index).
+    ``claims`` are the entity's own unless the question chose some (``said``).
     """
 
-    __slots__ = ("_entity", "score", "matched", "_entities", "_ordinal")
+    __slots__ = ("_entity", "score", "matched", "_entities", "_ordinal", "_claims")
     _fields = ("entity", "score", "matched")  # field order: init, eq and repr
 
-    def __init__(self, entity: Entity, score: float, matched: str) -> None:
+    def __init__(self, entity: Entity, score: float, matched: str, claims: tuple[Claim, ...] | None = None) -> None:
         self._entity: Entity | None = entity
         self.score = score
         self.matched = matched
-        self._entities: cache.LazyEntities | None = None
+        self._entities: Entities | None = None
         self._ordinal = -1
+        self._claims = claims
 
     @classmethod
-    def _from_cache(cls, entities: cache.LazyEntities, ordinal: int, score: float, matched: str) -> Match:
+    def lazy(cls, entities: Entities, ordinal: int, score: float, matched: str) -> Match:
         entities.check(ordinal)  # now, so that a damaged record is met (and warned about) where it always was
         match = cls.__new__(cls)
         match._entity = None
@@ -54,6 +53,7 @@ class Match(Record):
         match.matched = matched
         match._entities = entities
         match._ordinal = ordinal
+        match._claims = None
         return match
 
     @property
@@ -69,12 +69,12 @@ class Match(Record):
         self._entity = entity
         self._entities = None
 
-    def record(self) -> tuple | None:  # type: ignore[type-arg]
-        """The entity's cache record (``cache.entity_record``'s shape) if it came from the cache, else None."""
-        return None if self._entities is None else self._entities.record(self._ordinal)
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return self.entity.claims if self._claims is None else self._claims
 
 
-class Answer(Record):
+class Answer(Mutable):
     """The result of looking a name up: matches best first, and whether they are a tie."""
 
     __slots__ = ("query", "matches", "ambiguous", "suggestions")  # noqa: RUF023  # field order: init, eq and repr
@@ -88,7 +88,7 @@ class Answer(Record):
         self.suggestions = [] if suggestions is None else suggestions  # nearest names on a miss
 
 
-class SearchHit(Record):
+class SearchHit(Mutable):
     __slots__ = ("entity", "score", "field", "text", "claim")  # noqa: RUF023  # field order: init, eq and repr
 
     def __init__(self, entity: Entity, score: float, field: str, text: str, claim: Claim | None = None) -> None:
@@ -99,7 +99,7 @@ class SearchHit(Record):
         self.claim = claim
 
 
-class TimelineEntry(Record):
+class TimelineEntry(Mutable):
     __slots__ = ("when", "entity", "claim")  # noqa: RUF023  # field order: init, eq and repr
 
     def __init__(self, when: Period, entity: Entity, claim: Claim | None) -> None:
@@ -108,93 +108,35 @@ class TimelineEntry(Record):
         self.claim = claim  # None for an event's own date
 
 
-def _hash_and_load(path: Path, use_cache: bool, read_cache: bool = True) -> tuple[FactBase, NameIndex]:
-    name = os.fspath(path)
-    stat = None
-
-    def recover() -> dict[str, Entity]:
-        """A cache record failed its check mid-command: parse the file again, rewrite the cache."""
-        cache.warn(f"ignoring a damaged cache file for {name}; rebuilding it")
-        return _hash_and_load(path, use_cache, read_cache=False)[0].entities
-
-    if use_cache and read_cache:
-        # warm path: a fact file unchanged since it was hashed is not read again (see cache.py)
-        try:
-            stat = os.stat(name)
-            digest = cache.known_digest(name, stat) if stat.st_size <= max_bytes() else None
-            if digest is not None:
-                return cache.read(cache.cache_path(digest), digest, name, recover)
-        except cache.CacheCorrupt:
-            pass  # warned about below, after hashing, if it is still there
-        except OSError:
-            pass  # missing fact file: read_bytes reports it; unreadable cache: only speed is lost
-    import hashlib
-
-    started = cache.now_ns()
-    data = read_bytes(path)
-    digest = hashlib.sha256(data).hexdigest()
-    target = cache.cache_path(digest) if use_cache else None
-    if target is not None and read_cache:
-        try:
-            facts, index = cache.read(target, digest, name, recover)
-            if stat is not None:
-                cache.remember_digest(name, stat, digest, started)
-            return facts, index
-        except FileNotFoundError:
-            pass
-        except cache.CacheCorrupt:
-            cache.warn(f"ignoring a damaged cache file {target}; rebuilding it")
-        except OSError:
-            pass  # unreadable cache: only speed is lost
-    facts = load_bytes(data, name)
-    del data  # a 1M-entity file is 1.5 GB: not kept through the index build
-    facts.digest = digest
-    index = NameIndex.build((e.kind, labels_of(e)) for e in facts.entities.values())
-    if target is not None:
-        try:
-            cache.write(facts, index, target)
-            if stat is not None:
-                previous = cache.remember_digest(name, stat, digest, started)
-                if previous is not None and previous != digest:
-                    cache.cache_path(previous).unlink(missing_ok=True)  # the edited file's old cache
-        except OSError:
-            pass  # a read-only or full cache dir costs speed, not the answer
-    return facts, index
-
-
-def labels_of(entity: Entity) -> list[str]:
-    return [entity.name, *entity.aliases]
-
-
 class Catalog:
     """A fact base with its name index, and the questions factcli answers about it."""
 
-    def __init__(self, facts: FactBase, index: NameIndex) -> None:
-        self.facts = facts
-        self.index = index
-        self._lazy = facts.entities if isinstance(facts.entities, cache.LazyEntities) else None
-        self._id_list: list[str] | None = None
-
-    @property
-    def _ids(self) -> list[str]:
-        """Entity ids by ordinal (decoded on first use: a lookup by name does not need them)."""
-        if self._id_list is None:
-            self._id_list = self._lazy.ids() if self._lazy is not None else list(self.facts.entities)
-        return self._id_list
+    def __init__(self, store: FactStore) -> None:
+        self.store = store
+        self.facts = store.facts
+        self.index = store.index
+        self._entities: Entities = store.entities
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> Catalog:
-        return cls(*_hash_and_load(Path(path) if path else default_facts_path(), use_cache))
+        return cls(FactStore.open(path, use_cache=use_cache))
 
     @classmethod
     def from_facts(cls, facts: FactBase) -> Catalog:
-        return cls(facts, NameIndex.build((e.kind, labels_of(e)) for e in facts.entities.values()))
+        """A catalog over a fact base from ``load()`` (its index built here)."""
+        entities: Entities = facts.entities  # type: ignore[assignment]
+        index = NameIndex.build(entities.kinds_and_labels())
+        entities.name_entities_with(index.name)
+        return cls(FactStore(facts, index))
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the user should hear about how the answer was found (a damaged cache)."""
+        return self.store.warnings
 
     # -- entities -------------------------------------------------------------------------
     def entity_at(self, ordinal: int) -> Entity:
-        if self._lazy is not None:
-            return self._lazy.at(ordinal)
-        return self.facts.entities[self._ids[ordinal]]
+        return self._entities.at(ordinal)
 
     def entities(self) -> Iterator[Entity]:
         return iter(self.facts.entities.values())
@@ -202,32 +144,30 @@ class Catalog:
     def get(self, entity_id: str) -> Entity | None:
         return self.facts.entities.get(entity_id) if entity_id in self.facts.entities else None
 
-    def name_of(self, entity_id: str | None) -> str | None:
-        if entity_id is None:
-            return None
-        if self._lazy is not None:  # from the index's labels, without decoding the entity
-            return self._lazy.name_of(entity_id) or entity_id
-        entity = self.get(entity_id)
-        return entity.name if entity else entity_id
-
     # -- lookups --------------------------------------------------------------------------
     def lookup(
         self,
         query: str,
         kinds: Iterable[str] = ALL_KINDS,
         *,
-        limit: int = 10,
-        min_score: float = DEFAULT_MIN_SCORE,
+        limit: int | None = None,
+        min_score: float | None = None,
         exhaustive: bool = False,
     ) -> Answer:
-        """Find the entities a name means; ties are reported as ambiguous, misses with suggestions."""
+        """Find the entities a name means; ties are reported as ambiguous (all of them), misses with suggestions.
+
+        At most ``limit`` matches (``LOOKUP_LIMIT`` unless told) scoring ``min_score`` or more
+        (``match.DEFAULT_MIN_SCORE`` unless told).
+        """
+        limit = LOOKUP_LIMIT if limit is None else limit
+        min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
         kinds = tuple(kinds)
         folded = fold(query)
         if not folded:
             return Answer(query, [])
         index = self.index
         if "figure" in kinds and not exhaustive:
-            by_value = self._figures_with_value(query, limit)
+            by_value = self._figures_with_value(query)
             if by_value is not None:
                 return by_value
         if exhaustive or index.size < SHORTLIST_ALL_BELOW:
@@ -241,10 +181,10 @@ class Catalog:
             return Answer(query, [], suggestions=[c.matched for c in near if c.score >= SUGGEST_MIN_SCORE])
         if is_ambiguous(candidates):
             chosen = close_candidates(candidates)
-            return Answer(query, self._matches(chosen[: max(limit, len(chosen))]), ambiguous=True)
+            return Answer(query, self._matches(chosen), ambiguous=True)
         return Answer(query, self._matches(candidates[:limit]))
 
-    def _figures_with_value(self, query: str, limit: int) -> Answer | None:
+    def _figures_with_value(self, query: str) -> Answer | None:
         """``figure 1,800``: the figures some source gives that number for; None if the query is no number."""
         value = as_number(query)
         if value is None:
@@ -256,48 +196,60 @@ class Catalog:
         ]
         if not found:
             return None  # a number that is also a name ("88 countries" is not a number)
-        return Answer(query, found[: max(limit, len(found))] if len(found) > 1 else found, ambiguous=len(found) > 1)
+        return Answer(query, found, ambiguous=len(found) > 1)
 
     def _matches(self, candidates: list[Candidate]) -> list[Match]:
-        lazy = self._lazy
-        if lazy is not None:
-            return [Match._from_cache(lazy, c.ordinal, c.score, c.matched) for c in candidates]
-        return [Match(self.entity_at(c.ordinal), c.score, c.matched) for c in candidates]
+        return [Match.lazy(self._entities, c.ordinal, c.score, c.matched) for c in candidates]
 
     def show(self, entity_id: str) -> Answer:
         entity = self.get(entity_id)
         if entity is None:
-            from .check import suggest
+            from .check import closest
 
             # the ids of what the words name ("show jenkins"), then the nearest spelling of an id
             named = self.lookup(entity_id.replace("-", " "), ALL_KINDS, limit=3)
             ids = [m.entity.id for m in named.matches[:3]]
-            hint = suggest(entity_id, self._ids)
-            if hint and hint[len(" (did you mean '") : -3] not in ids:
-                ids.append(hint[len(" (did you mean '") : -3])
+            nearest = closest(entity_id, self._entities.ids())
+            if nearest is not None and nearest not in ids:
+                ids.append(nearest)
             return Answer(entity_id, [], suggestions=ids)
         return Answer(entity_id, [Match(entity, 100.0, entity.id)])
 
-    def said(self, query: str, *, limit: int = 10, min_score: float = DEFAULT_MIN_SCORE) -> tuple[Answer, list[Claim]]:
-        """Claims attributed to the person or organization the query names (or an unnamed speaker)."""
+    def said(self, query: str, *, limit: int | None = None, min_score: float | None = None) -> Answer:
+        """Claims attributed to the person or organization the query names, or to an unnamed speaker.
+
+        A named speaker is one match carrying the claims attributed to it; unnamed speakers
+        ("informed sources") are one match each, as entities of kind ``unnamed``. No statements:
+        no matches. Several speakers equally near: the ambiguous lookup, without claims.
+        """
+        min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
         answer = self.lookup(query, PEOPLE_AND_ORGANIZATIONS, limit=limit, min_score=min_score)
-        if answer.matches and not answer.ambiguous:
-            speaker = answer.matches[0].entity.id
-            return answer, [c for c in self.facts.claims() if c.attributed_to == speaker]
         if answer.ambiguous:
-            return answer, []
+            return answer
+        if answer.matches:
+            speaker = answer.matches[0]
+            claims = tuple(c for c in self.facts.claims() if c.attributed_to == speaker.entity.id)
+            matches = [Match(speaker.entity, speaker.score, speaker.matched, claims)] if claims else []
+            return Answer(query, matches)
         from rapidfuzz import fuzz
 
         folded = fold(query)
-        claims = [
-            c
-            for c in self.facts.claims()
-            if c.attribution and fuzz.token_set_ratio(folded, fold(c.attribution)) >= min_score
+        groups: dict[str, list[Claim]] = {}
+        for claim in self.facts.claims():
+            if claim.attribution and fuzz.token_set_ratio(folded, fold(claim.attribution)) >= min_score:
+                groups.setdefault(claim.attribution, []).append(claim)
+        unnamed = [
+            Match(Entity(f"unnamed:{n}", "unnamed", who, f"statements attributed to {who}"), 100.0, who, tuple(claims))
+            for n, (who, claims) in enumerate(groups.items())
         ]
-        return answer, claims
+        return Answer(query, unnamed)
 
-    def search(self, query: str, *, limit: int = 20, min_score: float = DEFAULT_MIN_SCORE) -> list[SearchHit]:
-        """Every place the words occur: names, aliases, summaries, claim texts, quotes."""
+    def search(self, query: str, *, limit: int | None = None, min_score: float | None = None) -> list[SearchHit]:
+        """Every place the words occur: names, aliases, summaries, claim texts, quotes.
+
+        ``limit`` hits at most; ``SEARCH_LIMIT`` unless told.
+        """
+        min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
         from rapidfuzz import fuzz
 
         folded = fold(query)
@@ -327,14 +279,11 @@ class Catalog:
             if best:
                 hits.append(best)
         hits.sort(key=lambda h: -h.score)
-        return hits[:limit]
+        return hits[: SEARCH_LIMIT if limit is None else limit]
 
-    def timeline(
-        self, start: str | None = None, end: str | None = None, query: str | None = None
-    ) -> list[TimelineEntry]:
-        """Dated claims and events in order; ``start``/``end`` are dates like 1978 or 2019-02."""
-        low = _bound(start, "--from").earliest() if start else None
-        high = _bound(end, "--to").latest() if end else None
+    def timeline(self, span: TimeSpan | None = None, query: str | None = None) -> list[TimelineEntry]:
+        """Dated claims and events in order, within ``span`` and about what ``query`` names."""
+        low, high = (span.low, span.high) if span is not None else (None, None)
         subjects: set[str] | None = None
         if query:
             answer = self.lookup(query, limit=20)
@@ -410,6 +359,20 @@ def as_number(text: str) -> int | float | None:
         return parse_number(text.strip())
     except ValueError:
         return None
+
+
+class TimeSpan:
+    """The dates a timeline covers, from ``--from`` and ``--to`` (each optional; 1978, 2019-02, 2019-02-27)."""
+
+    __slots__ = ("low", "high")
+
+    def __init__(self, start: str | None = None, end: str | None = None) -> None:
+        first = _bound(start, "--from") if start else None
+        last = _bound(end, "--to") if end else None
+        if first is not None and last is not None and last.latest() < first.earliest():
+            raise UsageError(f"--from {start} is after --to {end}")
+        self.low = first.earliest() if first else None  # ISO days: compared as text
+        self.high = last.latest() if last else None
 
 
 def _bound(text: str, option: str) -> PartialDate:

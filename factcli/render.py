@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from .model import Claim, Entity, Source
-from .query import Answer, Catalog, Match, SearchHit, TimelineEntry
+from .query import Answer, Match, SearchHit, TimelineEntry
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 _NUMERIC_COLUMNS = frozenset({"count", "score", "claims"})  # right-aligned in a Rich table
@@ -66,51 +66,103 @@ def is_terminal(stream: IO[str]) -> bool:
         return False
 
 
+# -- the output stream, described once (httpie's Environment) ------------------------------
+class Environment:
+    """Where the answer goes and what it can show: chosen once per command, passed in.
+
+    A test describes the terminal it wants (``Environment(out, terminal=True, width=80)``)
+    instead of faking ``isatty``.
+    """
+
+    def __init__(
+        self,
+        stdout: IO[str] | None = None,
+        *,
+        terminal: bool | None = None,
+        color: bool | None = None,
+        width: int | None = None,
+    ) -> None:
+        self.stdout = stdout or sys.stdout
+        self.terminal = is_terminal(self.stdout) if terminal is None else terminal
+        if color is None:
+            color = self.terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        self.color = color
+        self.width = width  # None: as wide as the terminal says it is
+        self.unicode = _can_encode_unicode(self.stdout)
+
+
+def renderer_for(fmt: str | None, env: Environment | None = None) -> Renderer:
+    """The one renderer for this format on this stream; every command's output goes through it."""
+    env = env or Environment()
+    fmt = fmt or "table"
+    if fmt in ("json", "jsonl"):
+        return JsonRenderer(env, lines=fmt == "jsonl")
+    if fmt in ("csv", "tsv"):
+        return DelimitedRenderer(env, tabs=fmt == "tsv")
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return RichRenderer(env) if env.terminal else PlainRenderer(env)
+
+
 # -- JSON shapes (the contract documented in the README) -----------------------------------
-def claim_json(claim: Claim, catalog: Catalog) -> dict[str, Any]:
-    date, as_of = claim.date, claim.as_of
-    if date is None:
-        data: dict[str, Any] = {
-            "text": claim.text,
-            "subject": claim.subject,
-            "date": None,
-            "date_precision": None,
-            "date_start": None,
-            "date_end": None,
-            "date_approximate": None,
-        }
-    else:
-        text, precision, start, end, approximate = _period_json(date)
-        data = {
-            "text": claim.text,
-            "subject": claim.subject,
-            "date": text,
-            "date_precision": precision,
-            "date_start": start,
-            "date_end": end,
-            "date_approximate": approximate,
-        }
-    data["as_of"] = None if as_of is None else _period_json(as_of)[0]
+# One field list per shape. ``entity_json`` builds dicts from it (for ``json.dumps``, and indented
+# output on a terminal); ``_JsonText`` writes the same fields as text, for batches, where building
+# the dicts cost more than matching. tests/test_cache.py holds the two to the same bytes.
+ENTITY_KEYS = ("id", "kind", "name", "aliases", "score", "summary", "matched", "date", "claims")
+CLAIM_KEYS = (
+    "text", "subject", "date", "date_precision", "date_start", "date_end", "date_approximate", "as_of",
+    "relation", "related", "related_name", "attributed_to", "attributed_to_name", "attribution", "citations",
+)  # fmt: skip
+_VALUE_KEYS = ("value", "unit", "qualifier")  # present only on a claim that gives a number
+CLAIM_KEYS_WITH_VALUE = CLAIM_KEYS[:8] + _VALUE_KEYS + CLAIM_KEYS[8:]
+_NO_DATE = (None, None, None, None, None)
+
+
+def _claim_fields(claim: Claim) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """A claim's JSON keys and values, in order."""
+    date = _NO_DATE if claim.date is None else _period_json(claim.date)
+    as_of = None if claim.as_of is None else _period_json(claim.as_of)[0]
+    head = (claim.text, claim.subject, *date, as_of)
+    tail = (
+        claim.relation,
+        claim.related,
+        claim.related_name,
+        claim.attributed_to,
+        claim.attributed_to_name,
+        claim.attribution,
+        [{"source": c.source, "quote": c.quote} for c in claim.citations],
+    )
     if claim.value is not None or claim.qualifier:
-        data["value"] = claim.value
-        data["unit"] = claim.unit
-        data["qualifier"] = claim.qualifier
-    related, attributed_to = claim.related, claim.attributed_to
-    data["relation"] = claim.relation
-    data["related"] = related
-    data["related_name"] = None if related is None else catalog.name_of(related)
-    data["attributed_to"] = attributed_to
-    data["attributed_to_name"] = None if attributed_to is None else catalog.name_of(attributed_to)
-    data["attribution"] = claim.attribution
-    data["citations"] = [{"source": c.source, "quote": c.quote} for c in claim.citations]
-    return data
+        return CLAIM_KEYS_WITH_VALUE, (*head, claim.value, claim.unit, claim.qualifier, *tail)
+    return CLAIM_KEYS, head + tail
+
+
+def _entity_fields(entity: Entity, score: float | None, matched: str | None) -> tuple[Any, ...]:
+    """An entity's JSON values but its claims, in ``ENTITY_KEYS`` order."""
+    date = str(entity.date) if entity.date else None
+    return (entity.id, entity.kind, entity.name, list(entity.aliases), score, entity.summary, matched, date)
+
+
+def claim_json(claim: Claim) -> dict[str, Any]:
+    keys, values = _claim_fields(claim)
+    return dict(zip(keys, values, strict=True))
+
+
+def entity_json(
+    entity: Entity, score: float | None, matched: str | None, claims: Iterable[Claim] | None = None
+) -> dict[str, Any]:
+    values = (
+        *_entity_fields(entity, score, matched),
+        [claim_json(c) for c in (entity.claims if claims is None else claims)],
+    )
+    return dict(zip(ENTITY_KEYS, values, strict=True))
 
 
 _PERIODS: dict[int, tuple[Any, tuple[str, str, str, str, bool]]] = {}  # id -> (period, its JSON fields)
 
 
 def _period_json(period: Any) -> tuple[str, str, str, str, bool]:
-    """A period's text, precision, first and last day and approximateness (remembered: the cache shares
+    """A period's text, precision, first and last day and approximateness (remembered: the store shares
     one Period among the claims with the same date, so a batch meets the same few again and again)."""
     known = _PERIODS.get(id(period))
     if known is not None and known[0] is period:
@@ -122,46 +174,29 @@ def _period_json(period: Any) -> tuple[str, str, str, str, bool]:
     return fields
 
 
-def entity_json(
-    entity: Entity, catalog: Catalog, score: float | None, matched: str | None, claims: Iterable[Claim] | None = None
-) -> dict[str, Any]:
-    return {
-        "id": entity.id,
-        "kind": entity.kind,
-        "name": entity.name,
-        "aliases": list(entity.aliases),
-        "score": score,
-        "summary": entity.summary,
-        "matched": matched,
-        "date": str(entity.date) if entity.date else None,
-        "claims": [claim_json(c, catalog) for c in (entity.claims if claims is None else claims)],
-    }
+def _template(keys: tuple[str, ...], close: str) -> str:
+    """``{"a": {}, "b": {}`` and ``close``, as ``str.format`` fills it (keys are plain ASCII)."""
+    return "{{" + ", ".join(f'"{key}": {{}}' for key in keys) + close
 
 
-class _EntityText:
-    """``_dumps(entity_json(m.entity, catalog, m.score, m.matched), ensure_ascii=...)`` written directly.
+_CLAIM_TEXT = _template(CLAIM_KEYS, "}}")
+_CLAIM_TEXT_WITH_VALUE = _template(CLAIM_KEYS_WITH_VALUE, "}}")
+_ENTITY_TEXT = _template(ENTITY_KEYS[:-1] + ("claims",), "")[: -len("{}")] + "["  # claims follow, then "]}"
 
-    A batch prints ~3.5 entities with ~17 claims a query; decoding them into the model's
-    objects, building their dicts and handing those to json's encoder cost more than matching.
-    This writes the same text from the entity's cache record (``Match.record``; an entity
-    not from the cache is turned into one), field by field, with json's own string encoder,
-    numbers and ``null``/``true``/``false`` as json writes them, and json's default separators;
-    ``_safe`` then applies ``_dumps``' extra escapes to the whole document. A record that does not
-    have the shape ``cache.entity_record`` gives falls back to ``entity_json``
-    (``tests/test_cache.py`` checks that both agree).
+
+class _JsonText:
+    """``json.dumps(entity_json(...))`` written field by field from the same field lists.
+
+    Strings go through json's own encoder function, numbers and ``null``/``true``/``false`` as
+    json writes them, lists and dicts through a kept ``JSONEncoder``, with json's default
+    separators; ``_safe`` then applies ``_dumps``' extra escapes to the whole document.
     """
 
-    def __init__(self, catalog: Catalog, ascii_only: bool) -> None:
+    def __init__(self, ascii_only: bool) -> None:
         from json.encoder import encode_basestring, encode_basestring_ascii
 
-        from .cache import _period, entity_record
-
-        self.catalog = catalog
         self.string = encode_basestring_ascii if ascii_only else encode_basestring
         self._encoder = _encoder(ensure_ascii=ascii_only)
-        self._to_record = entity_record
-        self._to_period = _period
-        self._dates: dict[Any, str] = {}  # a date's record -> its five claim fields, written
 
     def value(self, value: Any) -> str:
         """Any JSON value, as the encoder writes it inside a document (``None`` -> ``null``)."""
@@ -176,90 +211,15 @@ class _EntityText:
             return int.__repr__(value)
         return self._encoder.encode(value)
 
-    def _date(self, record: Any) -> str:
-        """A claim's five date fields, from the date's record (dates repeat: years, decades)."""
-        fields = self._dates.get(record)
-        if fields is None:
-            text, precision, start, end, approximate = _period_json(self._to_period(record))
-            value = self.value
-            fields = (
-                f'"date": {value(text)}, "date_precision": {value(precision)}, "date_start": {value(start)}, '
-                f'"date_end": {value(end)}, "date_approximate": {value(approximate)}'
-            )
-            if len(self._dates) >= 1 << 16:
-                self._dates.clear()
-            self._dates[record] = fields
-        return fields
+    def claim(self, claim: Claim) -> str:
+        keys, values = _claim_fields(claim)
+        template = _CLAIM_TEXT_WITH_VALUE if keys is CLAIM_KEYS_WITH_VALUE else _CLAIM_TEXT
+        return template.format(*map(self.value, values))
 
-    def __call__(self, match: Match) -> str:
-        record = match.record()
-        try:
-            if record is None:  # not from the cache: its record, unless it holds what a record cannot
-                entity = match.entity
-                if any(claim.subject != entity.id for claim in entity.claims):
-                    raise ValueError("a claim about another subject")
-                record = self._to_record(entity)
-            return self._entity(record, match.score, match.matched)
-        except Exception:  # noqa: BLE001  # not the shape written by entity_record: the general path says what is wrong
-            return self._encoder.encode(entity_json(match.entity, self.catalog, match.score, match.matched))
-
-    def _entity(self, record: tuple, score: float | None, matched: str | None) -> str:  # type: ignore[type-arg]
-        string, value, date_fields, name_of, period = (
-            self.string,
-            self.value,
-            self._date,
-            self.catalog.name_of,
-            self._to_period,
-        )
-        entity_id, kind, name, summary, aliases, date, claim_records = record
-        subject = string(entity_id)
-        claims = []
-        for (
-            text,
-            cites,
-            relation,
-            related,
-            when,
-            as_of,
-            number,
-            unit,
-            qualifier,
-            attributed_to,
-            attribution,
-        ) in claim_records:
-            head = (
-                f'{{"text": {string(text)}, "subject": {subject}, '
-                + (_NO_DATE if when is None else date_fields(when))
-                + (', "as_of": null' if as_of is None else f', "as_of": {value(str(period(as_of)))}')
-            )
-            if number is not None or qualifier:
-                head += f', "value": {value(number)}, "unit": {value(unit)}, "qualifier": {value(qualifier)}'
-            citations = ", ".join(
-                [f'{{"source": {string(source)}, "quote": {string(quote)}}}' for source, quote in cites]
-            )
-            claims.append(
-                f'{head}, "relation": {"null" if relation is None else value(relation)}, '
-                + (
-                    '"related": null, "related_name": null, '
-                    if related is None
-                    else f'"related": {value(related)}, "related_name": {value(name_of(related))}, '
-                )
-                + (
-                    '"attributed_to": null, "attributed_to_name": null, '
-                    if attributed_to is None
-                    else f'"attributed_to": {value(attributed_to)}, "attributed_to_name": {value(name_of(attributed_to))}, '
-                )
-                + f'"attribution": {"null" if attribution is None else value(attribution)}, "citations": [{citations}]}}'
-            )
-        return (
-            f'{{"id": {subject}, "kind": {string(kind)}, "name": {string(name)}, '
-            f'"aliases": [{", ".join([string(alias) for alias in aliases])}], "score": {value(score)}, '
-            f'"summary": {string(summary)}, "matched": {value(matched)}, '
-            f'"date": {"null" if date is None else value(str(period(date)))}, "claims": [{", ".join(claims)}]}}'
-        )
-
-
-_NO_DATE = '"date": null, "date_precision": null, "date_start": null, "date_end": null, "date_approximate": null'
+    def match(self, match: Match) -> str:
+        entity = match.entity
+        head = _ENTITY_TEXT.format(*map(self.value, _entity_fields(entity, match.score, match.matched)))
+        return head + ", ".join([self.claim(claim) for claim in match.claims]) + "]}"
 
 
 def source_json(source: Source, count: int) -> dict[str, Any]:
@@ -277,59 +237,81 @@ def source_json(source: Source, count: int) -> dict[str, Any]:
     }
 
 
+def search_json(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "id": hit.entity.id,
+        "kind": hit.entity.kind,
+        "name": hit.entity.name,
+        "score": hit.score,
+        "field": hit.field,
+        "text": hit.text,
+        "citations": [{"source": c.source, "quote": c.quote} for c in (hit.claim.citations if hit.claim else ())],
+    }
+
+
+def timeline_json(entry: TimelineEntry) -> dict[str, Any]:
+    when, entity, claim = entry.when, entry.entity, entry.claim
+    return {
+        "date": str(when),
+        "precision": when.precision,
+        "start": when.earliest(),
+        "end": when.latest(),
+        "approximate": when.approximate,
+        "id": entity.id,
+        "name": entity.name,
+        "kind": entity.kind,
+        "text": claim.text if claim else entity.summary,
+        "citations": [{"source": c.source, "quote": c.quote} for c in (claim.citations if claim else ())],
+    }
+
+
+def claim_row(entity: Entity, claim: Claim) -> dict[str, Any]:
+    """One CSV/TSV row: a claim with its entity (``CSV_COLUMNS``)."""
+    return {
+        "entity": entity.id,
+        "name": entity.name,
+        "kind": entity.kind,
+        "claim": claim.text,
+        "date": claim.date,
+        "as_of": claim.as_of,
+        "value": claim.value,
+        "unit": claim.unit,
+        "qualifier": claim.qualifier,
+        "relation": claim.relation,
+        "related": claim.related_name,
+        "attributed_to": claim.attributed_to_name or claim.attribution,
+        "sources": "; ".join(c.source for c in claim.citations),
+        "quotes": " | ".join(c.quote for c in claim.citations),
+    }
+
+
+# -- renderers -----------------------------------------------------------------------------
 class Renderer:
-    """Writes one command's results in the chosen format to ``out``."""
+    """Writes one command's results to the environment's stdout; one subclass per kind of output."""
 
-    def __init__(self, fmt: str | None, out: IO[str] | None = None) -> None:
-        self.out = out or sys.stdout
-        self.terminal = is_terminal(self.out)
-        self.format = fmt or "table"
-        self.color = self.terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-        self._console: Any = None
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.out = env.stdout
 
-    # -- low-level writers ----------------------------------------------------------------
-    @property
-    def console(self) -> Any:
-        if self._console is None:
-            from rich.console import Console
+    def answer(self, answer: Answer) -> None:
+        """who / what / figure / show / said: the matches, best first."""
+        raise NotImplementedError
 
-            self._console = Console(
-                file=self.out,
-                markup=False,
-                emoji=False,
-                highlight=False,
-                no_color=not self.color,
-                force_terminal=self.color or None,
-                color_system="auto" if self.color else None,
-                soft_wrap=False,
-            )
-        return self._console
+    def batch(self, answers: list[Answer]) -> None:
+        """``who -``: one answer per query, in the order asked."""
+        raise NotImplementedError
 
-    def _json(self, data: Any) -> None:
-        self.out.write(
-            _dumps(data, ensure_ascii=not _can_encode_unicode(self.out), indent=2 if self.terminal else None)
-        )
-        self.out.write("\n")
+    def search(self, hits: list[SearchHit]) -> None:
+        raise NotImplementedError
 
-    def _jsonl(self, rows: Iterable[Any]) -> None:
-        ascii_only = not _can_encode_unicode(self.out)
-        for row in rows:
-            self.out.write(_dumps(row, ensure_ascii=ascii_only) + "\n")
+    def timeline(self, entries: list[TimelineEntry]) -> None:
+        raise NotImplementedError
 
-    def _delimited(self, rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> None:
-        import csv
+    def sources(self, sources: list[tuple[Source, int]]) -> None:
+        raise NotImplementedError
 
-        writer = csv.writer(self.out, delimiter="\t" if self.format == "tsv" else ",", lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            cells = []
-            for column in columns:
-                value = row.get(column)
-                cell = "" if value is None else str(value)
-                if self.format == "tsv":
-                    cell = cell.replace("\t", " ").replace("\n", " ")
-                cells.append(spreadsheet_safe(self._shown(cell)))
-            writer.writerow(cells)
+    def stats(self, stats: dict[str, Any]) -> None:
+        raise NotImplementedError
 
     def line(self, text: str = "") -> None:
         """One output line; a line break inside a fact shows as ``\\n`` so it cannot forge a line."""
@@ -339,286 +321,222 @@ class Renderer:
         """Text as it may be shown: controls escaped, and only what the stream's encoding can carry."""
         return _encodable(printable(text), self.out)
 
-    def _claim_rows(self, catalog: Catalog, entity: Entity, claims: Iterable[Claim]) -> Iterable[dict[str, Any]]:
-        for claim in claims:
-            yield {
-                "entity": entity.id,
-                "name": entity.name,
-                "kind": entity.kind,
-                "claim": claim.text,
-                "date": claim.date,
-                "as_of": claim.as_of,
-                "value": claim.value,
-                "unit": claim.unit,
-                "qualifier": claim.qualifier,
-                "relation": claim.relation,
-                "related": catalog.name_of(claim.related),
-                "attributed_to": catalog.name_of(claim.attributed_to) or claim.attribution,
-                "sources": "; ".join(c.source for c in claim.citations),
-                "quotes": " | ".join(c.quote for c in claim.citations),
-            }
 
-    # -- commands -------------------------------------------------------------------------
-    def answer(self, catalog: Catalog, answer: Answer, *, claims_for: dict[str, list[Claim]] | None = None) -> None:
-        """who / what / figure / show / said: an array of matches, best first."""
-        matches = answer.matches
+class JsonRenderer(Renderer):
+    """json (one document; indented on a terminal) or jsonl (one document a line)."""
 
-        def claims_of(entity: Entity) -> Iterable[Claim]:
-            return claims_for.get(entity.id, []) if claims_for is not None else entity.claims
+    def __init__(self, env: Environment, *, lines: bool) -> None:
+        super().__init__(env)
+        self.lines = lines
+        self.ascii_only = not env.unicode
+        self.indent = 2 if env.terminal and not lines else None
 
-        if self.format in ("json", "jsonl"):
-            rows = [entity_json(m.entity, catalog, m.score, m.matched, claims_of(m.entity)) for m in matches]
-            self._json(rows) if self.format == "json" else self._jsonl(rows)
-        elif self.format in ("csv", "tsv"):
-            self._delimited(
-                (row for m in matches for row in self._claim_rows(catalog, m.entity, claims_of(m.entity))), CSV_COLUMNS
-            )
-        elif answer.ambiguous:
-            self._candidates(answer)
+    def _write(self, rows: list[Any]) -> None:
+        if self.lines:
+            for row in rows:
+                self.out.write(_dumps(row, ensure_ascii=self.ascii_only) + "\n")
         else:
-            for number, match in enumerate(matches[:1]):
-                self._entity_table(catalog, match.entity, claims_of(match.entity))
-            if len(matches) > 1:
-                others = ", ".join(f"{m.entity.name} ({m.score:g})" for m in matches[1:])
-                self.line(f"Other matches: {others}")
+            self._document(rows)
 
-    def batch(self, catalog: Catalog, answers: list[Answer]) -> None:
-        """``who -``: one answer per query, in the order asked.
+    def _document(self, data: Any) -> None:
+        self._whole(_dumps(data, ensure_ascii=self.ascii_only, indent=self.indent))
 
-        jsonl: one array of matches per line (``[]`` for a miss), so line N answers query N;
-        json: one document, an array of ``{"query", "status", "matches"}``; csv/tsv: one
-        header and a leading ``query`` column; table: one section per query.
-        """
-        if self.format == "jsonl":
-            text = _EntityText(catalog, not _can_encode_unicode(self.out))
-            write = self.out.write
-            for answer in answers:
-                write(_safe("[" + ", ".join([text(m) for m in answer.matches]) + "]") + "\n")
-        elif self.format == "json" and not self.terminal:  # one line, as _json writes it off a terminal
-            text = _EntityText(catalog, not _can_encode_unicode(self.out))
-            self.out.write(
-                _safe(
-                    "["
-                    + ", ".join(
-                        [
-                            f'{{"query": {text.value(a.query)}, "status": {text.value(_status_word(a))}, "matches": ['
-                            + ", ".join([text(m) for m in a.matches])
-                            + "]}"
-                            for a in answers
-                        ]
-                    )
-                    + "]"
-                )
-            )
-            self.out.write("\n")
-        elif self.format == "json":
-            self._json(
+    def _whole(self, document: str) -> None:
+        # the newline on its own: a reader gone mid-document (EPIPE after a partial write) is then
+        # reported by this write, where a single write would let the buffer drop it without a word
+        self.out.write(document)
+        self.out.write("\n")
+
+    def answer(self, answer: Answer) -> None:
+        self._write([entity_json(m.entity, m.score, m.matched, m.claims) for m in answer.matches])
+
+    def batch(self, answers: list[Answer]) -> None:
+        """jsonl: one array of matches per line (``[]`` for a miss), so line N answers query N;
+        json: one document, an array of ``{"query", "status", "matches"}``."""
+        if self.indent is not None:
+            self._document(
                 [
                     {
                         "query": a.query,
                         "status": _status_word(a),
-                        "matches": [entity_json(m.entity, catalog, m.score, m.matched) for m in a.matches],
+                        "matches": [entity_json(m.entity, m.score, m.matched) for m in a.matches],
                     }
                     for a in answers
                 ]
             )
-        elif self.format in ("csv", "tsv"):
-            rows = (
-                {"query": a.query, **row}
-                for a in answers
-                for m in a.matches
-                for row in self._claim_rows(catalog, m.entity, m.entity.claims)
-            )
-            self._delimited(rows, ("query",) + CSV_COLUMNS)
-        else:
+            return
+        text = _JsonText(self.ascii_only)
+        if self.lines:
+            write = self.out.write
             for answer in answers:
-                self.line(f"== {answer.query}")
-                if not answer.matches:
-                    self.line("(no match)")
-                    continue
-                self.answer(catalog, answer)
-
-    def _candidates(self, answer: Answer) -> None:
-        if not self.terminal:
-            self.line(f"Several match {answer.query!r}:")
-            for m in answer.matches:
-                self.line(f"{m.entity.id} | {m.entity.kind} | {m.entity.name} | {m.score:g} | {m.entity.summary}")
+                write(_safe("[" + ", ".join([text.match(m) for m in answer.matches]) + "]") + "\n")
             return
-        table = self._table(self._shown(f"Several match “{answer.query}”"), ("id", "kind", "name", "score", "summary"))
-        for m in answer.matches:
-            table.add_row(*self._texts(m.entity.id, m.entity.kind, m.entity.name, f"{m.score:g}", m.entity.summary))
-        self.console.print(table)
-
-    def _entity_table(self, catalog: Catalog, entity: Entity, claims: Iterable[Claim]) -> None:
-        claims = list(claims)
-        related = []
-        for claim in claims:
-            for target in (claim.related, claim.attributed_to):
-                name = catalog.name_of(target)
-                if name and name not in related and target != entity.id:
-                    related.append(name)
-        header = [f"{entity.name}  [{entity.kind}]" + (f"  {entity.date}" if entity.date else ""), entity.summary]
-        if entity.aliases:
-            header.append("Also known as: " + ", ".join(entity.aliases))
-        rows = [
-            self._claim_cells(catalog, c, about=None if c.subject == entity.id else catalog.name_of(c.subject))
-            for c in claims
+        documents = [
+            f'{{"query": {text.value(a.query)}, "status": {text.value(_status_word(a))}, "matches": ['
+            + ", ".join([text.match(m) for m in a.matches])
+            + "]}"
+            for a in answers
         ]
-        figure = entity.kind == "figure"
-        values = {c.value for c in claims if c.value is not None}
-        if not self.terminal:
-            for text in header:
-                self.line(text)
-            for cells in rows:
-                self.line(" | ".join(c for c in cells if c))
-            if figure and len(values) > 1:
-                self.line("Discrepancy: sources give " + " / ".join(_number(v) for v in sorted(values)))
-            if related:
-                self.line("Related: " + ", ".join(related))
-            return
-        from rich.text import Text
+        self._whole(_safe("[" + ", ".join(documents) + "]"))
 
-        console = self.console
-        console.print(Text(self._shown(header[0]), style="bold"))
-        for text in header[1:]:
-            console.print(Text(self._shown(text)))
-        columns = (
-            ("date", "value", "claim", "related", "said by", "source: quote")
-            if figure
-            else ("date", "claim", "related", "said by", "source: quote")
+    def search(self, hits: list[SearchHit]) -> None:
+        # the match contract of who/what/figure (claims: the one that matched, or all of them), and the hit's own
+        self._write(
+            [{**entity_json(h.entity, h.score, h.text, [h.claim] if h.claim else None), **search_json(h)} for h in hits]
         )
-        table = self._table(None, columns)
-        for cells in rows:
-            table.add_row(*self._texts(*(cells if figure else (cells[0],) + tuple(cells[2:]))))
-        console.print(table)
-        if figure and len(values) > 1:
-            console.print(
-                Text("Discrepancy: sources give " + " / ".join(_number(v) for v in sorted(values)), style="bold yellow")
-            )
-        if related:
-            console.print(Text(self._shown("Related: " + ", ".join(related))))
 
-    def _claim_cells(self, catalog: Catalog, claim: Claim, about: str | None = None) -> tuple[str, ...]:
-        """date, value, claim, related, said by, citations; ``about`` names another subject (``said``)."""
-        date = str(claim.date) if claim.date else (f"as of {claim.as_of}" if claim.as_of else "")
-        value = ""
-        if claim.value is not None or claim.qualifier:
-            value = " ".join(
-                x for x in (claim.qualifier, _number(claim.value) if claim.value is not None else None, claim.unit) if x
-            )
-        related = ""
-        if claim.related:
-            related = (
-                f"{claim.relation}: {catalog.name_of(claim.related)}"
-                if claim.relation
-                else str(catalog.name_of(claim.related))
-            )
-        said = catalog.name_of(claim.attributed_to) or claim.attribution or ""
-        cites = "; ".join(f'{c.source}: "{c.quote}"' for c in claim.citations)
-        text = f"{about}: {claim.text}" if about else claim.text
-        return (date, value, text, related, said, cites)
-
-    def search(self, hits: list[SearchHit], catalog: Catalog | None = None) -> None:
-        rows = [
-            {
-                "id": h.entity.id,
-                "kind": h.entity.kind,
-                "name": h.entity.name,
-                "score": h.score,
-                "field": h.field,
-                "text": h.text,
-                "citations": [{"source": c.source, "quote": c.quote} for c in (h.claim.citations if h.claim else ())],
-            }
-            for h in hits
-        ]
-        if catalog is not None and self.format in ("json", "jsonl"):
-            # the match contract of who/what/figure (claims: the one that matched, or all of them)
-            rows = [
-                {**entity_json(h.entity, catalog, h.score, h.text, [h.claim] if h.claim else None), **row}
-                for h, row in zip(hits, rows)
-            ]
-        if self.format == "json":
-            self._json(rows)
-        elif self.format == "jsonl":
-            self._jsonl(rows)
-        elif self.format in ("csv", "tsv"):
-            self._delimited(rows, ("id", "name", "kind", "score", "field", "text"))
-        else:
-            self._simple(
-                ("score", "entity", "field", "text"), [(f"{h.score:g}", h.entity.name, h.field, h.text) for h in hits]
-            )
-
-    def timeline(self, catalog: Catalog, entries: list[TimelineEntry]) -> None:
-        rows: list[dict[str, Any]] = []
-        for e in entries:
-            citations = e.claim.citations if e.claim else ()
-            rows.append(
-                {
-                    "date": str(e.when),
-                    "precision": e.when.precision,
-                    "start": e.when.earliest(),
-                    "end": e.when.latest(),
-                    "approximate": e.when.approximate,
-                    "id": e.entity.id,
-                    "name": e.entity.name,
-                    "kind": e.entity.kind,
-                    "text": e.claim.text if e.claim else e.entity.summary,
-                    "citations": [{"source": c.source, "quote": c.quote} for c in citations],
-                }
-            )
-        if self.format == "json":
-            self._json(rows)
-        elif self.format == "jsonl":
-            self._jsonl(rows)
-        elif self.format in ("csv", "tsv"):
-            self._delimited(
-                ({**r, "sources": _source_ids(r["citations"])} for r in rows),
-                ("date", "precision", "id", "name", "text", "sources"),
-            )
-        else:
-            self._simple(
-                ("date", "precision", "entity", "what", "source"),
-                [(r["date"], r["precision"], r["name"], r["text"], _source_ids(r["citations"])) for r in rows],
-            )
+    def timeline(self, entries: list[TimelineEntry]) -> None:
+        self._write([timeline_json(e) for e in entries])
 
     def sources(self, sources: list[tuple[Source, int]]) -> None:
-        rows = [source_json(s, n) for s, n in sources]
-        if self.format == "json":
-            self._json(rows)
-        elif self.format == "jsonl":
-            self._jsonl(rows)
-        elif self.format in ("csv", "tsv"):
-            self._delimited(rows, ("id", "title", "author", "publisher", "published", "file", "claims"))
-        else:
-            self._simple(
-                ("id", "published", "title", "author / publisher", "file", "claims"),
-                [
-                    (
-                        r["id"],
-                        r["published"],
-                        r["title"],
-                        " / ".join(x for x in (r["author"], r["publisher"]) if x),
-                        r["file"],
-                        str(r["claims"]),
-                    )
-                    for r in rows
-                ],
-            )
+        self._write([source_json(s, n) for s, n in sources])
 
     def stats(self, stats: dict[str, Any]) -> None:
-        if self.format in ("json", "jsonl"):
-            self.out.write(json.dumps(stats, indent=2 if self.format == "json" and self.terminal else None) + "\n")
+        self._document(stats)
+
+
+class DelimitedRenderer(Renderer):
+    """csv or tsv: one header row, then one row per claim (or hit, entry, source, metric)."""
+
+    def __init__(self, env: Environment, *, tabs: bool) -> None:
+        super().__init__(env)
+        self.tabs = tabs
+
+    def _rows(self, rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> None:
+        import csv
+
+        writer = csv.writer(self.out, delimiter="\t" if self.tabs else ",", lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            cells = []
+            for column in columns:
+                value = row.get(column)
+                cell = "" if value is None else str(value)
+                if self.tabs:
+                    cell = cell.replace("\t", " ").replace("\n", " ")
+                cells.append(spreadsheet_safe(self._shown(cell)))
+            writer.writerow(cells)
+
+    def answer(self, answer: Answer) -> None:
+        self._rows((claim_row(m.entity, c) for m in answer.matches for c in m.claims), CSV_COLUMNS)
+
+    def batch(self, answers: list[Answer]) -> None:
+        rows = ({"query": a.query, **claim_row(m.entity, c)} for a in answers for m in a.matches for c in m.claims)
+        self._rows(rows, ("query", *CSV_COLUMNS))
+
+    def search(self, hits: list[SearchHit]) -> None:
+        self._rows(map(search_json, hits), ("id", "name", "kind", "score", "field", "text"))
+
+    def timeline(self, entries: list[TimelineEntry]) -> None:
+        rows = ({**r, "sources": _source_ids(r["citations"])} for r in map(timeline_json, entries))
+        self._rows(rows, ("date", "precision", "id", "name", "text", "sources"))
+
+    def sources(self, sources: list[tuple[Source, int]]) -> None:
+        rows = (source_json(s, n) for s, n in sources)
+        self._rows(rows, ("id", "title", "author", "publisher", "published", "file", "claims"))
+
+    def stats(self, stats: dict[str, Any]) -> None:
+        flat = [{"metric": k, "value": v} for k, v in stats.items() if not isinstance(v, (dict, list))]
+        flat += [
+            {"metric": f"{k}.{sub}", "value": v}
+            for k, d in stats.items()
+            if isinstance(d, dict)
+            for sub, v in d.items()
+        ]
+        self._rows(flat, ("metric", "value"))
+
+
+class EntityView:
+    """What a reader sees of one entity: header lines, a row of cells per claim, discrepancy, related names."""
+
+    def __init__(self, entity: Entity, claims: Iterable[Claim]) -> None:
+        claims = list(claims)
+        self.header = [f"{entity.name}  [{entity.kind}]" + (f"  {entity.date}" if entity.date else ""), entity.summary]
+        if entity.aliases:
+            self.header.append("Also known as: " + ", ".join(entity.aliases))
+        self.figure = entity.kind == "figure"
+        self.rows = [_claim_cells(c, about=None if c.subject == entity.id else c.subject_name) for c in claims]
+        values = sorted({c.value for c in claims if c.value is not None})
+        self.discrepancy = (
+            "Discrepancy: sources give " + " / ".join(_number(v) for v in values)
+            if self.figure and len(values) > 1
+            else ""
+        )
+        related: list[str] = []
+        for claim in claims:
+            for target, name in ((claim.related, claim.related_name), (claim.attributed_to, claim.attributed_to_name)):
+                if name and name not in related and target != entity.id:
+                    related.append(name)
+        self.related = "Related: " + ", ".join(related) if related else ""
+
+
+def _claim_cells(claim: Claim, about: str | None = None) -> tuple[str, ...]:
+    """date, value, claim, related, said by, citations; ``about`` names another subject (``said``)."""
+    date = str(claim.date) if claim.date else (f"as of {claim.as_of}" if claim.as_of else "")
+    value = ""
+    if claim.value is not None or claim.qualifier:
+        number = _number(claim.value) if claim.value is not None else None
+        value = " ".join(x for x in (claim.qualifier, number, claim.unit) if x)
+    related = ""
+    if claim.related:
+        related = f"{claim.relation}: {claim.related_name}" if claim.relation else str(claim.related_name)
+    said = claim.attributed_to_name or claim.attribution or ""
+    cites = "; ".join(f'{c.source}: "{c.quote}"' for c in claim.citations)
+    text = f"{about}: {claim.text}" if about else claim.text
+    return (date, value, text, related, said, cites)
+
+
+class TextRenderer(Renderer):
+    """The table format, for people: Rich on a terminal (``RichRenderer``), plain lines otherwise."""
+
+    bar = "#"
+
+    def answer(self, answer: Answer) -> None:
+        matches = answer.matches
+        if answer.ambiguous:
+            self._candidates(answer)
             return
-        if self.format in ("csv", "tsv"):
-            flat = [{"metric": k, "value": v} for k, v in stats.items() if not isinstance(v, (dict, list))]
-            flat += [
-                {"metric": f"{k}.{sub}", "value": v}
-                for k, d in stats.items()
-                if isinstance(d, dict)
-                for sub, v in d.items()
-            ]
-            self._delimited(flat, ("metric", "value"))
-            return
+        if matches:
+            self._entity(EntityView(matches[0].entity, matches[0].claims))
+        if len(matches) > 1:
+            others = ", ".join(f"{m.entity.name} ({m.score:g})" for m in matches[1:])
+            self.line(f"Other matches: {others}")
+
+    def batch(self, answers: list[Answer]) -> None:
+        for answer in answers:
+            self.line(f"== {answer.query}")
+            if not answer.matches:
+                self.line("(no match)")
+                continue
+            self.answer(answer)
+
+    def search(self, hits: list[SearchHit]) -> None:
+        self._simple(
+            ("score", "entity", "field", "text"), [(f"{h.score:g}", h.entity.name, h.field, h.text) for h in hits]
+        )
+
+    def timeline(self, entries: list[TimelineEntry]) -> None:
+        rows = [
+            (r["date"], r["precision"], r["name"], r["text"], _source_ids(r["citations"]))
+            for r in map(timeline_json, entries)
+        ]
+        self._simple(("date", "precision", "entity", "what", "source"), rows)
+
+    def sources(self, sources: list[tuple[Source, int]]) -> None:
+        rows = [
+            (
+                s.id,
+                str(s.published),
+                s.title,
+                " / ".join(x for x in (s.author, s.publisher) if x),
+                s.file,
+                str(n),
+            )
+            for s, n in sources
+        ]
+        self._simple(("id", "published", "title", "author / publisher", "file", "claims"), rows)
+
+    def stats(self, stats: dict[str, Any]) -> None:
         span = stats["date_span"]
         rows = [("entities", str(stats["entities"]), "")]
         rows += [(f"  {kind}", str(n), "") for kind, n in stats["by_kind"].items()]
@@ -627,26 +545,120 @@ class Renderer:
             for key in ("claims", "citations", "sources", "figures", "dated_claims", "dated_events")
         ]
         rows.append(("date span", f"{span[0]} .. {span[1]}" if span else "-", ""))
-        rows.append(
-            ("discrepancies", str(len(stats["discrepancies"])), ", ".join(d["name"] for d in stats["discrepancies"]))
-        )
+        discrepancies = stats["discrepancies"]
+        rows.append(("discrepancies", str(len(discrepancies)), ", ".join(d["name"] for d in discrepancies)))
         for title, counts in (
             ("claims per source", stats["claims_per_source"]),
             ("claims per decade", stats["claims_per_decade"]),
         ):
             top = max(counts.values(), default=0) or 1
-            bar = "█" if self.terminal and _can_encode_unicode(self.out) else "#"
             rows += [
-                (f"{title}: {key}", str(n), bar * max(1, round(24 * n / top)) if n else "") for key, n in counts.items()
+                (f"{title}: {key}", str(n), self.bar * max(1, round(24 * n / top)) if n else "")
+                for key, n in counts.items()
             ]
         self._simple(("metric", "count", ""), rows)
 
-    # -- helpers --------------------------------------------------------------------------
+    def _candidates(self, answer: Answer) -> None:
+        raise NotImplementedError
+
+    def _entity(self, view: EntityView) -> None:
+        raise NotImplementedError
+
+    def _simple(self, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+        raise NotImplementedError
+
+
+class PlainRenderer(TextRenderer):
+    """The table format off a terminal: ``|``-separated lines, no colour, one fact a line (for grep)."""
+
+    def _candidates(self, answer: Answer) -> None:
+        self.line(f"Several match {answer.query!r}:")
+        for m in answer.matches:
+            self.line(f"{m.entity.id} | {m.entity.kind} | {m.entity.name} | {m.score:g} | {m.entity.summary}")
+
+    def _entity(self, view: EntityView) -> None:
+        for text in view.header:
+            self.line(text)
+        for cells in view.rows:
+            self.line(" | ".join(c for c in cells if c))
+        for text in (view.discrepancy, view.related):
+            if text:
+                self.line(text)
+
+    def _simple(self, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+        if not rows:  # nothing found: stdout stays empty, as grep's does
+            return
+        self.line(" | ".join(_trimmed(columns)))
+        for row in rows:
+            self.line(" | ".join(_trimmed(row)))
+
+
+class RichRenderer(TextRenderer):
+    """The table format on a terminal: Rich tables, every fact-base text as ``Text``, never markup."""
+
+    def __init__(self, env: Environment) -> None:
+        super().__init__(env)
+        self.bar = "█" if env.unicode else "#"
+        self._console: Any = None
+
+    @property
+    def console(self) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            color = self.env.color
+            self._console = Console(
+                file=self.out,
+                markup=False,
+                emoji=False,
+                highlight=False,
+                no_color=not color,
+                force_terminal=color or None,
+                color_system="auto" if color else None,
+                soft_wrap=False,
+                width=self.env.width,
+            )
+        return self._console
+
+    def _candidates(self, answer: Answer) -> None:
+        table = self._table(self._shown(f"Several match “{answer.query}”"), ("id", "kind", "name", "score", "summary"))
+        for m in answer.matches:
+            table.add_row(*self._texts(m.entity.id, m.entity.kind, m.entity.name, f"{m.score:g}", m.entity.summary))
+        self.console.print(table)
+
+    def _entity(self, view: EntityView) -> None:
+        from rich.text import Text
+
+        console = self.console
+        console.print(Text(self._shown(view.header[0]), style="bold"))
+        for text in view.header[1:]:
+            console.print(Text(self._shown(text)))
+        columns = ("date", "value", "claim", "related", "said by", "source: quote")
+        shown = range(6) if view.figure else (0, 2, 3, 4, 5)  # the value column is for figures
+        table = self._table(None, [columns[n] for n in shown])
+        for cells in view.rows:
+            table.add_row(*self._texts(*(cells[n] for n in shown)))
+        console.print(table)
+        if view.discrepancy:
+            console.print(Text(view.discrepancy, style="bold yellow"))
+        if view.related:
+            console.print(Text(self._shown(view.related)))
+
+    def _simple(self, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+        if not rows:  # nothing found: stdout stays empty, as grep's does
+            return
+        table = self._table(None, columns)
+        for row in rows:
+            table.add_row(*self._texts(*row))
+        self.console.print(table)
+
     def _table(self, title: str | None, columns: Iterable[str]) -> Any:
         from rich import box
         from rich.table import Table
 
-        table = Table(title=title, box=box.SIMPLE_HEAD if self.color else box.ASCII, show_lines=False, highlight=False)
+        table = Table(
+            title=title, box=box.SIMPLE_HEAD if self.env.color else box.ASCII, show_lines=False, highlight=False
+        )
         for column in columns:
             table.add_column(column, overflow="fold", justify="right" if column in _NUMERIC_COLUMNS else "left")
         return table
@@ -655,19 +667,6 @@ class Renderer:
         from rich.text import Text
 
         return [Text(self._shown(cell)) for cell in cells]
-
-    def _simple(self, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
-        if not rows:  # nothing found: stdout stays empty, as grep's does
-            return
-        if not self.terminal:
-            self.line(" | ".join(_trimmed(columns)))
-            for row in rows:
-                self.line(" | ".join(_trimmed(row)))
-            return
-        table = self._table(None, columns)
-        for row in rows:
-            table.add_row(*self._texts(*row))
-        self.console.print(table)
 
 
 def _source_ids(citations: list[dict[str, str]]) -> str:
@@ -748,4 +747,4 @@ def _encodable(text: str, stream: IO[str]) -> str:
         return text.encode(encoding, "backslashreplace").decode(encoding, "replace")
 
 
-__all__ = ["FORMATS", "Renderer", "printable", "spreadsheet_safe"]
+__all__ = ["FORMATS", "Environment", "Renderer", "printable", "renderer_for", "spreadsheet_safe"]

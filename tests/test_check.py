@@ -207,13 +207,13 @@ def test_a_compact_flow_style_file_is_not_mistaken_for_a_flood(tmp_path: Path) -
 # -- entities checked while the file is parsed (load.parse_tree's stream) ----------------------------
 def _load_both(path: Path) -> tuple[object, object]:
     """What validating gives with each entity checked as it is parsed, and from the whole tree."""
-    from factcli.check import validate
+    from factcli.check import EntityStream, validate
     from factcli.load import decode, parse_tree, read_bytes
 
     results = []
     for stream in (True, False):
         text = decode(read_bytes(path), str(path))
-        tree, problems = parse_tree(text, str(path), stream=stream)
+        tree, problems = parse_tree(text, str(path), on_entity=EntityStream(str(path)) if stream else None)
         facts, more = validate(tree, str(path))
         problems.extend(more)
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
@@ -222,33 +222,37 @@ def _load_both(path: Path) -> tuple[object, object]:
 
 
 def test_streamed_entities_give_the_same_model_kept_as_records(tmp_path: Path) -> None:
-    from factcli import cache
-    from factcli.check import Entities
+    import marshal
+
     from factcli.load import default_facts_path
+    from factcli.store import Entities, entity_from_record, entity_record
 
     for path in (default_facts_path(), Path(__file__).resolve().parent / "fixtures" / "mini.yaml"):
         streamed, whole = _load_both(path)
-        assert isinstance(streamed.entities, Entities) and type(whole.entities) is dict
         assert streamed.entities == whole.entities and whole.entities == streamed.entities
         assert list(streamed.entities) == list(whole.entities)
         assert list(streamed.entities.values()) == list(whole.entities.values())
         assert repr(streamed.entities) == repr(whole.entities)
         assert streamed.sources == whole.sources
-        records = [cache.entity_from_record(__import__("marshal").loads(r)) for r in streamed.entities.records()]
-        assert records == list(whole.entities.values())
-    first = next(iter(streamed.entities))
-    assert streamed.entities[first] is streamed.entities[first]  # looked up: decoded once and kept
+        kept = load(path).entities  # the store keeps each checked entity as its record
+        assert isinstance(kept, Entities) and list(kept) == list(whole.entities)
+        decoded = [entity_from_record(marshal.loads(r), kept.name_of) for r in kept.records()]
+        assert [entity_record(e) for e in decoded] == [entity_record(e) for e in whole.entities.values()]
+        assert decoded == list(kept.values())
+    first = next(iter(kept))
+    assert kept[first] is kept[first]  # looked up: decoded once and kept
 
 
 def test_a_streamed_parse_leaves_no_entity_nodes_in_the_tree(tmp_path: Path) -> None:
+    from factcli.check import EntityStream
     from factcli.load import Mapping, parse_tree
 
-    tree, _ = parse_tree(MINIMAL, "F")
+    tree, _ = parse_tree(MINIMAL, "F", on_entity=EntityStream("F"))
     assert not any(isinstance(item, Mapping) for item in tree["entities"])
-    tree, _ = parse_tree(MINIMAL, "F", stream=False)
+    tree, _ = parse_tree(MINIMAL, "F")
     assert all(isinstance(item, Mapping) for item in tree["entities"])
     entities_first = "entities:" + MINIMAL.split("entities:", 1)[1] + MINIMAL.split("entities:", 1)[0]
-    tree, _ = parse_tree(entities_first, "F")  # sources unknown when the entities close: kept whole
+    tree, _ = parse_tree(entities_first, "F", on_entity=EntityStream("F"))  # sources unknown yet: kept whole
     assert all(isinstance(item, Mapping) for item in tree["entities"])
     assert len(load(write_facts(tmp_path, entities_first)).entities) == 1
 

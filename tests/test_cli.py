@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from factcli.load import load
+from factcli import load
 from factcli.normalize import fold
 from factcli.render import CSV_COLUMNS
 

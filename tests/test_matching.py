@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from factcli.load import load
+from factcli import load
 from factcli.match import (
     AMBIGUITY_MARGIN,
     DEFAULT_MIN_SCORE,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from factcli.load import load
+from factcli import load
 
 from .conftest import FIXTURES, ROOT, run_factcli
 

@@ -4,7 +4,7 @@
 start-up of a command that runs in shell loops. A subclass lists its fields in ``__slots__``
 (or ``_fields``, when they differ) and sets them in its own ``__init__``; ``Frozen`` gives it
 what ``@dataclass(frozen=True, slots=True)`` would (eq, hash, repr, ``__match_args__``,
-assignment refused with ``dataclasses.FrozenInstanceError``, copy and pickle), ``Record``
+assignment refused with ``dataclasses.FrozenInstanceError``, copy and pickle), ``Mutable``
 what ``@dataclass(slots=True)`` would (eq, repr).
 """
 
@@ -54,7 +54,7 @@ class Frozen:
         return (type(self), self._values(self))
 
 
-class Record:
+class Mutable:
     """Equality and repr over ``_fields``, as ``@dataclass(slots=True)`` gives them (mutable, unhashable)."""
 
     __slots__ = ()
