@@ -35,7 +35,7 @@ from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from itertools import pairwise, zip_longest
-from typing import Any
+from typing import Any, Literal
 
 from .normalize import fold, folded_variants
 
@@ -58,13 +58,10 @@ _LABEL_SEPARATOR = "\x1f"  # a control character: the loader refuses it in fact 
 _EXACT, _PREFIX, _NEAR = 3, 2, 1
 _TOP = "\U0010ffff"
 
-SECTIONS = ("post_off", "post", "pair_keys", "pair_off", "pair_post", "gram_off", "gram_post",
-            "del_keys", "del_tokens", "squashed", "kinds", "label_off", "labels", "folded_off", "folded",
-            "pair_dir", "squash_dir")  # fmt: skip
 _SQUASH_BUCKET_BITS = 16  # squash_dir: where each run of squashed keys with the same top bits begins
 
 
-def _view(data: Any, code: str) -> memoryview:
+def _view(data: Any, code: Literal["B", "I", "Q"]) -> memoryview:
     view = memoryview(data)
     if view.format != code:
         view = view.cast("B").cast(code)
@@ -122,125 +119,53 @@ class NameIndex:
 
     def _check(self) -> None:
         """Cheap consistency checks, so a damaged cache fails here and not mid-query."""
-        v, p = len(self.vocabulary), len(self._pair_keys)
-        if (
-            len(self._post_off) != v + 1
-            or len(self._pair_off) != p + 1
-            or len(self._gram_off) != len(self.grams) + 1
-            or len(self._kinds) != self.size
-            or self.size < 0
-            or len(self._del_keys) != len(self._del_tokens)
-            or (v and self._post_off[v] != len(self._post))
-            or (p and self._pair_off[p] != len(self._pair_post))
-            or (self.grams and self._gram_off[len(self.grams)] != len(self._gram_post))
-            or (self.size and self._label_off[self.size] != len(self._labels))
-            or len(self._folded_off) != self.size + 1
-            or (self.size and self._folded_off[self.size] != len(self._folded))
-            or len(self._pair_dir) != v + 1
-            or self._pair_dir[v] != p
-            or len(self._squash_dir) != (1 << _SQUASH_BUCKET_BITS) + 1
-            or self._squash_dir[1 << _SQUASH_BUCKET_BITS] != len(self._squashed)
-        ):
+        if not (self._lengths_agree() and self._ends_agree()):
             raise ValueError("inconsistent name index")
+
+    def _lengths_agree(self) -> bool:
+        """Each table as long as the tables it goes with say."""
+        v = len(self.vocabulary)
+        return (
+            self.size >= 0
+            and len(self._post_off) == v + 1
+            and len(self._pair_off) == len(self._pair_keys) + 1
+            and len(self._gram_off) == len(self.grams) + 1
+            and len(self._kinds) == self.size
+            and len(self._del_keys) == len(self._del_tokens)
+            and len(self._folded_off) == self.size + 1
+            and len(self._pair_dir) == v + 1
+            and len(self._squash_dir) == (1 << _SQUASH_BUCKET_BITS) + 1
+        )
+
+    def _ends_agree(self) -> bool:
+        """Each offset table ending where the table it points into ends (once ``_lengths_agree``)."""
+        v, p, g, size = len(self.vocabulary), len(self._pair_keys), len(self.grams), self.size
+        return (
+            (not v or self._post_off[v] == len(self._post))
+            and (not p or self._pair_off[p] == len(self._pair_post))
+            and (not g or self._gram_off[g] == len(self._gram_post))
+            and (not size or self._label_off[size] == len(self._labels))
+            and (not size or self._folded_off[size] == len(self._folded))
+            and self._pair_dir[v] == p
+            and self._squash_dir[1 << _SQUASH_BUCKET_BITS] == len(self._squashed)
+        )
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
     def build(cls, entries: Iterable[tuple[str, Sequence[str]]]) -> NameIndex:
         """Index ``(kind, labels)`` per entity, the entity's ordinal being its position."""
-        by_token: dict[str, list[int]] = {}
-        by_pair: dict[tuple[str, str], list[int]] = {}
-        kind_codes: dict[str, int] = {}
-        kinds = bytearray()
-        label_off, folded_off = array("Q", [0]), array("Q", [0])
-        label_parts: list[bytes] = []
-        folded_parts: list[bytes] = []
-        squashed: list[int] = []
-        end = 0
-        for ordinal, (kind, labels) in enumerate(entries):
-            code = kind_codes.get(kind)
-            if code is None:
-                code = kind_codes[kind] = len(kind_codes)
-            kinds.append(code)
-            encoded = _LABEL_SEPARATOR.join(labels).encode("utf-8")
-            label_parts.append(encoded)
-            end += len(encoded)
-            label_off.append(end)
-            folded_labels = [fold(label) for label in labels]
-            encoded = _LABEL_SEPARATOR.join(folded_labels).encode("utf-8")
-            folded_parts.append(encoded)
-            folded_off.append(folded_off[-1] + len(encoded))
-            tokens: set[str] = set()
-            pairs: set[tuple[str, str]] = set()
-            for folded in folded_labels:
-                parts = folded.split()
-                tokens.update(parts)
-                joined = "".join(parts)
-                if _SQUASH_MIN <= len(joined) <= _SQUASH_MAX:
-                    squashed.extend(_hash(key) << 32 | ordinal for key in _deletions(joined))
-                for variant in folded_variants(folded, kind):  # the scorer's exact forms: initials, ...
-                    tokens.update(variant.split())
-                distinct = set(parts[:_PAIR_PARTS])
-                pairs.update((first, second) for first in distinct for second in distinct if first != second)
-            for token in tokens:
-                by_token.setdefault(token, []).append(ordinal)
-            for pair in pairs:
-                by_pair.setdefault(pair, []).append(ordinal)
-
-        vocabulary = sorted(by_token)
-        token_id = {token: n for n, token in enumerate(vocabulary)}
-        post, post_off = array("I"), array("I", [0])
-        for token in vocabulary:
-            post.extend(by_token[token])
-            post_off.append(len(post))
-        width = max(len(vocabulary), 1)
-        keyed = sorted((token_id[a] * width + token_id[b], ordinals) for (a, b), ordinals in by_pair.items())
-        del by_pair
-        pair_keys, pair_post, pair_off = array("Q"), array("I"), array("I", [0])
-        for key, ordinals in keyed:
-            pair_keys.append(key)
-            pair_post.extend(ordinals)
-            pair_off.append(len(pair_post))
-        by_gram: dict[str, list[int]] = {}
-        for n, token in enumerate(vocabulary):
-            for gram in _grams(token):
-                by_gram.setdefault(gram, []).append(n)
-        grams = sorted(by_gram)
-        gram_post, gram_off = array("I"), array("I", [0])
-        for gram in grams:
-            gram_post.extend(by_gram[gram])
-            gram_off.append(len(gram_post))
-        deletions = sorted((_hash(key), n) for n, token in enumerate(vocabulary) for key in _deletions(token))
-        del_keys = array("I", [key for key, _ in deletions])
-        del_tokens = array("I", [n for _, n in deletions])
-        kind_names = sorted(kind_codes, key=kind_codes.__getitem__)
-        squashed_keys = array("Q", sorted(set(squashed)))
-        del squashed
-        pair_dir = array("I", [bisect.bisect_left(pair_keys, n * width) for n in range(len(vocabulary) + 1)])
-        shift = 64 - _SQUASH_BUCKET_BITS
-        squash_dir = array(
-            "I", [bisect.bisect_left(squashed_keys, bucket << shift) for bucket in range(1 << _SQUASH_BUCKET_BITS)]
-        )
-        squash_dir.append(len(squashed_keys))
+        gathered = _Gathered(entries)
+        vocabulary = sorted(gathered.by_token)
+        grams, gram_sections = _gram_sections(vocabulary)
         sections = {
-            "del_keys": del_keys,
-            "del_tokens": del_tokens,
-            "squashed": squashed_keys,
-            "post_off": post_off,
-            "post": post,
-            "pair_keys": pair_keys,
-            "pair_off": pair_off,
-            "pair_post": pair_post,
-            "gram_off": gram_off,
-            "gram_post": gram_post,
-            "kinds": bytes(kinds),
-            "label_off": label_off,
-            "labels": b"".join(label_parts),
-            "folded_off": folded_off,
-            "folded": b"".join(folded_parts),
-            "pair_dir": pair_dir,
-            "squash_dir": squash_dir,
+            **gathered.sections,
+            **_posting_sections(vocabulary, gathered.by_token),
+            **_pair_sections(vocabulary, gathered.by_pair),
+            **gram_sections,
+            **_deletion_sections(vocabulary),
+            **_squash_sections(gathered.squashed),
         }
-        return cls(vocabulary, grams, kind_names, sections)
+        return cls(vocabulary, grams, gathered.kind_names, sections)
 
     def sections(self) -> dict[str, memoryview]:
         """The flat tables, for the cache to write as they are."""
@@ -314,6 +239,25 @@ class NameIndex:
         Candidates share a single-letter deletion with it (one edit or swap away) or, with
         ``grams``, enough trigrams; rapidfuzz's ratio confirms them.
         """
+        chosen = self._sharing_deletions(token)
+        if grams and len(token) >= 4:
+            chosen.update(self._sharing_trigrams(token))
+        chosen.discard(self._id(token))
+        if not chosen:
+            return []
+        from rapidfuzz import fuzz, process
+
+        vocabulary = self.vocabulary
+        candidates = sorted(chosen)
+        found = process.extract(
+            token, [vocabulary[n] for n in candidates], scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF, limit=None
+        )
+        # equally close: a typo seldom changes the first letter or the length
+        found.sort(key=lambda hit: (-hit[1], hit[0][:1] != token[:1], abs(len(hit[0]) - len(token))))
+        return [(candidates[where], score) for _, score, where in found[:_TYPO_LIMIT]]
+
+    def _sharing_deletions(self, token: str) -> set[int]:
+        """The name parts sharing a single-letter deletion (or themselves) with ``token``, as in SymSpell."""
         chosen: set[int] = set()
         keys, tokens = self._del_keys, self._del_tokens
         count = len(keys)
@@ -324,38 +268,28 @@ class NameIndex:
                 high += 1
             if high > low:
                 chosen.update(tokens[low:high].tolist())
-        vocabulary = self.vocabulary
-        if grams and len(token) >= 4:
-            sharing: list[int] = []
-            table, offsets, post = self.grams, self._gram_off, self._gram_post
-            shingles = _grams(token)
-            for gram in shingles:
-                position = bisect.bisect_left(table, gram)
-                if position < len(table) and table[position] == gram:
-                    sharing += post[offsets[position] : offsets[position + 1]].tolist()
-            counts = Counter(sharing)
-            need = max(1, len(shingles) - 4)
-            length = len(token)
-            # the parts with enough trigrams in common, of the _TYPO_CANDIDATES sharing most: when no
-            # more than that many have enough, they are all among those (without ranking them all)
-            close = [n for n, shared in counts.items() if shared >= need]
-            if len(close) > _TYPO_CANDIDATES:
-                # ties broken by ordinal, not by the order trigrams came in (a set's: hash-seeded)
-                ranked = sorted(((-shared, n) for n, shared in counts.items() if shared >= need))
-                close = [n for _, n in ranked[:_TYPO_CANDIDATES]]
-            chosen.update(n for n in close if abs(len(vocabulary[n]) - length) <= 3)
-        chosen.discard(self._id(token))
-        if not chosen:
-            return []
-        from rapidfuzz import fuzz, process
+        return chosen
 
-        candidates = sorted(chosen)
-        found = process.extract(
-            token, [vocabulary[n] for n in candidates], scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF, limit=None
-        )
-        # equally close: a typo seldom changes the first letter or the length
-        found.sort(key=lambda hit: (-hit[1], hit[0][:1] != token[:1], abs(len(hit[0]) - len(token))))
-        return [(candidates[where], score) for _, score, where in found[:_TYPO_LIMIT]]
+    def _sharing_trigrams(self, token: str) -> list[int]:
+        """The name parts sharing enough of ``token``'s trigrams, of a length within 3 of its."""
+        sharing: list[int] = []
+        table, offsets, post = self.grams, self._gram_off, self._gram_post
+        shingles = _grams(token)
+        for gram in shingles:
+            position = bisect.bisect_left(table, gram)
+            if position < len(table) and table[position] == gram:
+                sharing += post[offsets[position] : offsets[position + 1]].tolist()
+        counts = Counter(sharing)
+        need = max(1, len(shingles) - 4)
+        # the parts with enough trigrams in common, of the _TYPO_CANDIDATES sharing most: when no
+        # more than that many have enough, they are all among those (without ranking them all)
+        close = [n for n, shared in counts.items() if shared >= need]
+        if len(close) > _TYPO_CANDIDATES:
+            # ties broken by ordinal, not by the order trigrams came in (a set's: hash-seeded)
+            ranked = sorted(((-shared, n) for n, shared in counts.items() if shared >= need))
+            close = [n for _, n in ranked[:_TYPO_CANDIDATES]]
+        vocabulary, length = self.vocabulary, len(token)
+        return [n for n in close if abs(len(vocabulary[n]) - length) <= 3]
 
     def _expand(self, token: str) -> list[tuple[int, int, int]]:
         """What a query part may stand for: ``(first id, end id, weight)`` ranges of the vocabulary.
@@ -386,34 +320,43 @@ class NameIndex:
             out.extend((n, n + 1, _NEAR) for n, _ in self.near(token, grams=not exact) if not start <= n < end)
         return out
 
-    def _size(self, token_id: int) -> int:
-        return self._post_off[token_id + 1] - self._post_off[token_id]
-
     def shortlist(self, folded: str, kinds: Collection[str] | None = None, limit: int = SHORTLIST_SIZE) -> list[int]:
         """Ordinals of the entities (of ``kinds``) most likely meant by a folded query, at most ~``limit``."""
         tokens = folded.split()[:_MAX_PARTS]
         if not tokens or not self.size:
             return []
+        parts = self._query_parts(tokens)
+        # each credit is one entity ordinal, repeated by its weight: all are gathered in one list
+        # and counted at the end in one call (Counter's counting runs in C)
+        credits: list[int] = []
+        heads = self._credit_coverage(tokens, parts, credits)
+        if len(parts) > 1:
+            self._add_pairs(parts, credits)
+        self._credit_squashed("".join(tokens), credits)
+        self._credit_splits(tokens, credits)
+        return self._choose(Counter(credits), heads, kinds, limit)
+
+    def _query_parts(self, tokens: list[str]) -> list[list[tuple[int, int, int]]]:
+        """The expansions (``_expand``) of each query part, then the entries of adjacent parts
+        written together ("jun ichiro" -> "junichiro"), as parts of their own."""
         parts = [self._expand(token) for token in tokens]
-        # written together or apart: "jun ichiro" -> "junichiro", "jongil" -> "jong" + "il"
         for first, second in pairwise(tokens):
             joined = self._id(first + second)
             if joined >= 0:
                 parts.append([(joined, joined + 1, _EXACT)])
-        splits = []
-        for token in tokens:
-            for cut in range(2, len(token) - 1):
-                head, tail = self._id(token[:cut]), self._id(token[cut:])
-                if head >= 0 and tail >= 0:
-                    splits.append((head, tail))
+        return parts
 
-        # coverage: per query part, entities with its own entry count 3, with a part it begins
-        # 2, with a part it is a typo of 1: weights by repetition, every credit gathered in one
-        # list and counted at the end in one call (Counter's counting runs in C)
-        credits: list[int] = []
+    def _credit_coverage(
+        self, tokens: list[str], parts: list[list[tuple[int, int, int]]], credits: list[int]
+    ) -> list[int]:
+        """Credit the entities each part reaches with its weight: 3 with its own entry, 2 with a
+        name part it begins, 1 with a name part it is a typo of.
+
+        A long list gives only its head (its lowest ordinals); returns the exact entries cut so.
+        """
         heads: list[int] = []
         post, offsets = self._post, self._post_off
-        for token, expansions in zip_longest(tokens, parts):
+        for token, expansions in zip_longest(tokens, parts):  # joined parts have no token
             exact = any(weight == _EXACT for _, _, weight in expansions)
             near = 0
             for first, end, weight in expansions:
@@ -430,35 +373,49 @@ class NameIndex:
                         if weight == _EXACT:
                             heads.append(token_id)
                     credits += post[low:high].tolist() * weight
-        if len(parts) > 1:
-            self._add_pairs(parts, credits)
-        joined = "".join(tokens)
-        if _SQUASH_MIN <= len(joined) <= _SQUASH_MAX:  # the whole name, spaces aside, within a typo
-            table, count, directory = self._squashed, len(self._squashed), self._squash_dir
-            shift = 32 - _SQUASH_BUCKET_BITS
-            found: set[int] = set()
-            for key in _deletions(joined):
-                code = _hash(key)
-                bucket = code >> shift
-                position = bisect.bisect_left(table, code << 32, directory[bucket], directory[bucket + 1])
-                while position < count and table[position] >> 32 == code and len(found) < _PAIR_CAP:
-                    found.add(table[position] & 0xFFFFFFFF)
-                    position += 1
-            credits += list(found) * (2 * _EXACT)
-        if splits:  # entities with both halves of a part written together: like its own entry
-            keys, pair_off, pair_post, directory = self._pair_keys, self._pair_off, self._pair_post, self._pair_dir
-            width = max(len(self.vocabulary), 1)
-            for head, tail in splits:
-                stop = directory[head + 1]
-                position = bisect.bisect_left(keys, head * width + tail, directory[head], stop)
-                if position < stop and keys[position] == head * width + tail:
-                    start = pair_off[position]
-                    credits += pair_post[start : min(pair_off[position + 1], start + _PAIR_CAP)].tolist() * (2 * _EXACT)
-        score = Counter(credits)
+        return heads
 
-        codes = self.kind_codes(kinds) if kinds is not None else None
-        if codes is not None and len(codes) == len(self.kind_names):
-            codes = None
+    def _credit_squashed(self, joined: str, credits: list[int]) -> None:
+        """Credit, like two own entries, the entities with a label that is, spaces aside, within a
+        typo of the query run together (``joined``)."""
+        if not _SQUASH_MIN <= len(joined) <= _SQUASH_MAX:
+            return
+        table, count, directory = self._squashed, len(self._squashed), self._squash_dir
+        shift = 32 - _SQUASH_BUCKET_BITS
+        found: set[int] = set()
+        for key in _deletions(joined):
+            code = _hash(key)
+            bucket = code >> shift
+            position = bisect.bisect_left(table, code << 32, directory[bucket], directory[bucket + 1])
+            while position < count and table[position] >> 32 == code and len(found) < _PAIR_CAP:
+                found.add(table[position] & 0xFFFFFFFF)
+                position += 1
+        credits += list(found) * (2 * _EXACT)
+
+    def _credit_splits(self, tokens: list[str], credits: list[int]) -> None:
+        """Credit, like two own entries, the entities with both halves of a query part, cut
+        anywhere, in one label ("jongil" -> "jong" + "il")."""
+        splits = []
+        for token in tokens:
+            for cut in range(2, len(token) - 1):
+                head, tail = self._id(token[:cut]), self._id(token[cut:])
+                if head >= 0 and tail >= 0:
+                    splits.append((head, tail))
+        if not splits:
+            return
+        keys, pair_off, pair_post, directory = self._pair_keys, self._pair_off, self._pair_post, self._pair_dir
+        width = max(len(self.vocabulary), 1)
+        for head, tail in splits:
+            stop = directory[head + 1]
+            position = bisect.bisect_left(keys, head * width + tail, directory[head], stop)
+            if position < stop and keys[position] == head * width + tail:
+                start = pair_off[position]
+                credits += pair_post[start : min(pair_off[position + 1], start + _PAIR_CAP)].tolist() * (2 * _EXACT)
+
+    def _choose(self, score: Counter[int], heads: list[int], kinds: Collection[str] | None, limit: int) -> list[int]:
+        """The ``limit`` entities of ``kinds`` with the most credit, and the first entity of kind of each
+        exact entry in ``heads``, in order."""
+        codes = self._wanted_codes(kinds)
         table = self._kinds
         ordered = sorted(score)  # by ordinal, then (stable) by coverage: ties go to the lowest ordinal
         ordered.sort(key=score.__getitem__, reverse=True)
@@ -470,12 +427,20 @@ class NameIndex:
                     break
         # the first entity of each long exact list, wherever its coverage put it: an exhaustive
         # scan ranks equal scores by ordinal, so this is the one it would list first
+        post, offsets = self._post, self._post_off
         for token_id in heads:
             for ordinal in post[offsets[token_id] : offsets[token_id + 1]][:64].tolist():
                 if codes is None or table[ordinal] in codes:
                     chosen.add(ordinal)
                     break
         return sorted(chosen)
+
+    def _wanted_codes(self, kinds: Collection[str] | None) -> set[int] | None:
+        """The codes of ``kinds``; None when every kind is wanted, so that none is tested."""
+        if kinds is None:
+            return None
+        codes = self.kind_codes(kinds)
+        return None if len(codes) == len(self.kind_names) else codes
 
     def _add_pairs(self, parts: list[list[tuple[int, int, int]]], credits: list[int]) -> None:
         """Credit the entities having two of the query's parts in one label, from the pair lists.
@@ -514,3 +479,117 @@ class NameIndex:
                         credits += pair_post[start : min(stop, start + _PAIR_CAP)].tolist() * (
                             2 * (weight_a + weight_b)
                         )
+
+
+# -- building -------------------------------------------------------------------------------
+class _Gathered:
+    """One pass over the entities: their kinds and labels as flat tables, and the entities of each
+    name part, pair of parts and label run together, for ``NameIndex.build`` to lay out."""
+
+    def __init__(self, entries: Iterable[tuple[str, Sequence[str]]]) -> None:
+        self.by_token: dict[str, list[int]] = {}
+        self.by_pair: dict[tuple[str, str], list[int]] = {}
+        self.squashed: list[int] = []  # (hash of a label run together, or of one of its deletions) << 32 | ordinal
+        kind_codes: dict[str, int] = {}
+        kinds = bytearray()
+        label_off, folded_off = array("Q", [0]), array("Q", [0])
+        label_parts: list[bytes] = []
+        folded_parts: list[bytes] = []
+        end = 0
+        for ordinal, (kind, labels) in enumerate(entries):
+            code = kind_codes.get(kind)
+            if code is None:
+                code = kind_codes[kind] = len(kind_codes)
+            kinds.append(code)
+            encoded = _LABEL_SEPARATOR.join(labels).encode("utf-8")
+            label_parts.append(encoded)
+            end += len(encoded)
+            label_off.append(end)
+            folded_labels = [fold(label) for label in labels]
+            encoded = _LABEL_SEPARATOR.join(folded_labels).encode("utf-8")
+            folded_parts.append(encoded)
+            folded_off.append(folded_off[-1] + len(encoded))
+            self._add_names(ordinal, kind, folded_labels)
+        self.kind_names = sorted(kind_codes, key=kind_codes.__getitem__)
+        self.sections: dict[str, Any] = {
+            "kinds": bytes(kinds),
+            "label_off": label_off,
+            "labels": b"".join(label_parts),
+            "folded_off": folded_off,
+            "folded": b"".join(folded_parts),
+        }
+
+    def _add_names(self, ordinal: int, kind: str, folded_labels: list[str]) -> None:
+        """File an entity under its name parts, the pairs of parts in one of its labels and its
+        labels run together (with their deletions)."""
+        tokens: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        for folded in folded_labels:
+            parts = folded.split()
+            tokens.update(parts)
+            joined = "".join(parts)
+            if _SQUASH_MIN <= len(joined) <= _SQUASH_MAX:
+                self.squashed.extend(_hash(key) << 32 | ordinal for key in _deletions(joined))
+            for variant in folded_variants(folded, kind):  # the scorer's exact forms: initials, ...
+                tokens.update(variant.split())
+            distinct = set(parts[:_PAIR_PARTS])
+            pairs.update((first, second) for first in distinct for second in distinct if first != second)
+        by_token, by_pair = self.by_token, self.by_pair
+        for token in tokens:
+            by_token.setdefault(token, []).append(ordinal)
+        for pair in pairs:
+            by_pair.setdefault(pair, []).append(ordinal)
+
+
+def _posting_sections(vocabulary: list[str], by_token: dict[str, list[int]]) -> dict[str, array[int]]:
+    """Each vocabulary entry's entities, one list after another."""
+    post, post_off = array("I"), array("I", [0])
+    for token in vocabulary:
+        post.extend(by_token[token])
+        post_off.append(len(post))
+    return {"post_off": post_off, "post": post}
+
+
+def _pair_sections(vocabulary: list[str], by_pair: dict[tuple[str, str], list[int]]) -> dict[str, array[int]]:
+    """The pair lists in the order of their keys, ``first id * width + second id``, and where each
+    first id's keys begin. Empties ``by_pair``."""
+    token_id = {token: n for n, token in enumerate(vocabulary)}
+    width = max(len(vocabulary), 1)
+    keyed = sorted((token_id[a] * width + token_id[b], ordinals) for (a, b), ordinals in by_pair.items())
+    by_pair.clear()  # its millions of keys, freed before the arrays grow (peak memory at 100k)
+    pair_keys, pair_post, pair_off = array("Q"), array("I"), array("I", [0])
+    for key, ordinals in keyed:
+        pair_keys.append(key)
+        pair_post.extend(ordinals)
+        pair_off.append(len(pair_post))
+    pair_dir = array("I", [bisect.bisect_left(pair_keys, n * width) for n in range(len(vocabulary) + 1)])
+    return {"pair_keys": pair_keys, "pair_off": pair_off, "pair_post": pair_post, "pair_dir": pair_dir}
+
+
+def _gram_sections(vocabulary: list[str]) -> tuple[list[str], dict[str, array[int]]]:
+    """The trigrams of the vocabulary, sorted, and the vocabulary ids having each."""
+    by_gram: dict[str, list[int]] = {}
+    for n, token in enumerate(vocabulary):
+        for gram in _grams(token):
+            by_gram.setdefault(gram, []).append(n)
+    grams = sorted(by_gram)
+    gram_post, gram_off = array("I"), array("I", [0])
+    for gram in grams:
+        gram_post.extend(by_gram[gram])
+        gram_off.append(len(gram_post))
+    return grams, {"gram_off": gram_off, "gram_post": gram_post}
+
+
+def _deletion_sections(vocabulary: list[str]) -> dict[str, array[int]]:
+    """The hashes of the vocabulary's single-letter deletions, sorted, each with its vocabulary id."""
+    deletions = sorted((_hash(key), n) for n, token in enumerate(vocabulary) for key in _deletions(token))
+    return {"del_keys": array("I", [key for key, _ in deletions]), "del_tokens": array("I", [n for _, n in deletions])}
+
+
+def _squash_sections(squashed: list[int]) -> dict[str, array[int]]:
+    """The squashed keys, sorted and without repeats, and where each run with the same top bits begins."""
+    keys = array("Q", sorted(set(squashed)))
+    shift = 64 - _SQUASH_BUCKET_BITS
+    directory = array("I", [bisect.bisect_left(keys, bucket << shift) for bucket in range(1 << _SQUASH_BUCKET_BITS)])
+    directory.append(len(keys))
+    return {"squashed": keys, "squash_dir": directory}

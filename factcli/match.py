@@ -46,7 +46,7 @@ from functools import lru_cache
 from typing import Any
 
 from .normalize import LIGHT_WORDS, fold, folded_variants, initials
-from .records import Frozen, set_field
+from .values import Frozen, set_field
 
 DEFAULT_MIN_SCORE = 75.0  # below this a query matches nothing (exit 1, "did you mean")
 AMBIGUITY_MARGIN = 2.0  # candidates this close to the best are "several, none clearly best"
@@ -131,7 +131,7 @@ def _extract(query: str, choices: list[str], score_cutoff: float) -> list[tuple[
     if rapid is None:
         return _python_extract(query, choices, score_cutoff)
     rapid_ratio, rapid_extract = rapid
-    return rapid_extract(query, choices, scorer=rapid_ratio, score_cutoff=score_cutoff, limit=None)  # type: ignore[no-any-return]
+    return rapid_extract(query, choices, scorer=rapid_ratio, score_cutoff=score_cutoff, limit=None)
 
 
 def ratio(first: str, second: str) -> float:
@@ -139,7 +139,7 @@ def ratio(first: str, second: str) -> float:
     rapid = _scorer(len(second) + 4)
     if rapid is None:
         return _python_extract(first, [second], 0.0)[0][1]
-    return rapid[0](first, second)  # type: ignore[no-any-return]
+    return rapid[0](first, second)
 
 
 class Candidate(Frozen):
@@ -148,6 +148,10 @@ class Candidate(Frozen):
     (Frozen like the model's classes, and for the same reason not a dataclass: start-up.)"""
 
     __slots__ = ("ordinal", "score", "matched")  # noqa: RUF023  # field order
+
+    ordinal: int
+    score: float
+    matched: str
 
     def __init__(self, ordinal: int, score: float, matched: str) -> None:
         set_field(self, "ordinal", ordinal)
@@ -159,6 +163,13 @@ class Names(Frozen):
     """An entity's name and aliases, folded for scoring (one entry per label)."""
 
     __slots__ = ("kind", "labels", "fulls", "words", "all_words", "heads")  # noqa: RUF023  # field order
+
+    kind: str
+    labels: tuple[str, ...]
+    fulls: tuple[str, ...]
+    words: tuple[tuple[str, ...], ...]
+    all_words: frozenset[str]
+    heads: frozenset[str]
 
     def __init__(
         self,
@@ -336,36 +347,66 @@ def rank(
     The same scores as ``max(score_label(...) for label in labels)``, computed for the whole
     pool at once; only entities that one of the readings finds something for are scored.
     """
-    from bisect import bisect_right
-    from itertools import accumulate
-
     prepared = prepare_query(fold(query))
     if not prepared.text:
         return []
-    pool = [
-        (
-            entity[0],
-            prepare_names(entity[1], tuple(entity[2]))
-            if len(entity) < 4
-            else _prepared_names(entity[1], tuple(entity[2]), tuple(entity[3])),
-        )  # type: ignore[misc]
-        for entity in entities
-        if entity[2]
-    ]
+    pool = _pool(entities)
     if not pool:
         return []
     everything = [names for _, names in pool]
     vocabulary = frozenset().union(*[names.heads for names in everything])
     prepared.learn(vocabulary)
-    # the typo reading: one call over every label, best first
+    typo = _typo_readings(prepared.text, everything, min_score)
+    results = _scored(prepared, pool, vocabulary, typo, min_score)
+    results.sort(key=lambda c: (-c.score, c.ordinal))
+    return results
+
+
+def _pool(
+    entities: Iterable[tuple[int, str, list[str]] | tuple[int, str, list[str], list[str]]],
+) -> list[tuple[int, Names]]:
+    """``(ordinal, names)`` of each entity that has labels, its names prepared."""
+    return [
+        (
+            entity[0],
+            prepare_names(entity[1], tuple(entity[2]))
+            if len(entity) < 4
+            else _prepared_names(entity[1], tuple(entity[2]), tuple(entity[3])),
+        )
+        for entity in entities
+        if entity[2]
+    ]
+
+
+def _typo_readings(text: str, everything: list[Names], min_score: float) -> dict[int, tuple[float, int]]:
+    """Per pool position, ``(score, label)`` of the typo reading where it reaches ``min_score``:
+    one call over every label of the pool, best first."""
+    from bisect import bisect_right
+    from itertools import accumulate
+
     fulls = [full for names in everything for full in names.fulls]
     offsets = [0, *accumulate([len(names.fulls) for names in everything])]
     typo: dict[int, tuple[float, int]] = {}
-    for _, score, index in _extract(prepared.text, fulls, min_score):
+    for _, score, index in _extract(text, fulls, min_score):
         position = bisect_right(offsets, index) - 1
         if position not in typo:
             typo[position] = (score, index - offsets[position])
-    # the words reading, and exact forms and prefixes: entities with a word the query's words score on
+    return typo
+
+
+def _scored(
+    prepared: Query,
+    pool: list[tuple[int, Names]],
+    vocabulary: frozenset[str],
+    typo: dict[int, tuple[float, int]],
+    min_score: float,
+) -> list[Candidate]:
+    """The pool's candidates at or over ``min_score``, in pool order.
+
+    Only entities one of the readings can score on are scored: the words reading needs a word
+    the query's words score on, the exact and prefix readings a word its first word equals or
+    begins, and the typo reading is in ``typo`` (from ``_typo_readings``) already.
+    """
     hits = {word for _, _, memo in prepared.counted for word in vocabulary if memo[word]}
     begins = {word for memo in prepared.heads for word in vocabulary if memo[word] >= WORD_PREFIX_SCORE}
     everyone = min_score <= 0.0
@@ -380,7 +421,6 @@ def rank(
         )
         if score >= min_score:
             results.append(Candidate(ordinal, round(score, 1), names.labels[label]))
-    results.sort(key=lambda c: (-c.score, c.ordinal))
     return results
 
 

@@ -383,3 +383,28 @@ def test_a_match_from_the_cache_decodes_its_entity_only_when_asked() -> None:
         for match in found.matches:
             assert repr(match).startswith("Match(entity=Entity(")
         warm._entities._decoded.clear()
+
+
+def test_the_batch_fast_path_is_used_and_never_falls_back(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken batch writer is an error, not a silent detour through the general writer."""
+    from factcli import render
+
+    def broken(self: object, match: object) -> str:
+        raise RuntimeError("the batch writer is broken")
+
+    for fmt in ("jsonl", "json"):
+        assert cli("who", "-", "--format", fmt, input="Jenkins\n").exit_code == 0
+        with monkeypatch.context() as patch:
+            patch.setattr(render._JsonText, "match", broken)
+            result = cli("who", "-", "--format", fmt, input="Jenkins\n")
+        assert result.exit_code == 2 and "the batch writer is broken" in result.stderr, (fmt, result.stderr)
+
+
+def test_the_store_needs_no_edit_for_a_new_claim_field() -> None:
+    """The record codec follows Claim.SCHEMA; the fields the store fills in follow it by name."""
+    from factcli.model import Claim
+    from factcli.store import LAYOUT
+
+    references = [field for field, kind in Claim.SCHEMA.items() if kind == "entity"]
+    assert Claim.__slots__ == (*Claim.SCHEMA, "subject", "subject_name", *(f"{f}_name" for f in references))
+    assert all(field in LAYOUT.split("|") for field in Claim.SCHEMA)
