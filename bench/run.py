@@ -280,11 +280,10 @@ def inner_cold(facts: Path) -> None:
 
     import yaml
 
-    from factcli import cache
-    from factcli.check import validate
+    from factcli import cache, store
+    from factcli.check import EntityStream, validate
     from factcli.index import NameIndex
     from factcli.load import decode, parse_tree, read_bytes
-    from factcli.query import labels_of
 
     stages: dict[str, float] = {}
     started = time.perf_counter()
@@ -300,22 +299,31 @@ def inner_cold(facts: Path) -> None:
         yaml.load(text, Loader=yaml.CSafeLoader)
         stages["pyyaml_csafeloader_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    tree, _ = parse_tree(text, str(facts))
-    stages["parse_tree_s"] = time.perf_counter() - started
+    tree, _ = parse_tree(text, str(facts), on_entity=EntityStream(str(facts), store._compress))
+    stages["parse_tree_s"] = time.perf_counter() - started  # each entity checked and kept as it closes
     started = time.perf_counter()
-    model, problems = validate(tree, str(facts))
+    checked, problems = validate(tree, str(facts), keep=store._compress)
     stages["validate_s"] = time.perf_counter() - started
-    assert model is not None and not problems, problems[:3]
+    assert checked is not None and not problems, problems[:3]
     del tree
     import hashlib
 
-    model.digest = hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
+    entities = store.Entities(list(checked.entities), store._Compressed(list(checked.entities.values())))
     started = time.perf_counter()
-    index = NameIndex.build((e.kind, labels_of(e)) for e in model.entities.values())
+    index = NameIndex.build(entities.kinds_and_labels())
     stages["index_s"] = time.perf_counter() - started
     with temporary.TemporaryDirectory() as work:
         started = time.perf_counter()
-        cache.write(model, index, Path(work) / "x.cache")
+        cache.write(
+            Path(work) / "x.cache",
+            digest=digest,
+            layout=store.LAYOUT,
+            index=index,
+            ids=entities,
+            records=entities.records(),
+            sources=(),
+        )
         stages["cache_write_s"] = time.perf_counter() - started
     print(json.dumps(stages))
 
@@ -343,7 +351,7 @@ def inner(facts: Path, exhaustive: int) -> None:
     subset = rows[:exhaustive]
     scan_hits = index_hits = agree = 0
     scan_times = []
-    for (text, expected, _), answer in zip(subset, indexed_answers):
+    for (text, expected, _), answer in zip(subset, indexed_answers, strict=True):
         started = time.perf_counter()
         scan = catalog.lookup(text, PEOPLE_AND_ORGANIZATIONS, exhaustive=True)
         scan_times.append(time.perf_counter() - started)

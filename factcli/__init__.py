@@ -10,8 +10,7 @@ from .errors import ExitCode, FactBaseError, FactcliError, Problem
 from .load import default_facts_path
 from .model import Citation, Claim, Entity, FactBase, PartialDate, Period, Source
 from .store import load
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "Citation", "Claim", "Entity", "ExitCode", "FactBase", "FactBaseError", "FactcliError",

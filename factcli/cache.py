@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .index import NameIndex
+from . import version
 
 FORMAT = 7  # 7: records carry the store's layout in the meta; sources are the store's too
 _MAGIC = b"FACTCLI\x02"
@@ -60,9 +61,7 @@ def cache_dir() -> Path:
 
 
 def cache_path(digest: str) -> Path:
-    from . import __version__
-
-    return cache_dir() / f"{digest[:32]}-v{__version__}-f{FORMAT}.cache"
+    return cache_dir() / f"{digest[:32]}-v{version.__version__}-f{FORMAT}.cache"
 
 
 class RecordTable:
@@ -110,8 +109,6 @@ def write(
     sources: Any,
 ) -> None:
     """Write the cache atomically: a temporary file in the same folder, then a rename."""
-    from . import __version__
-
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     table: dict[str, tuple[int, int, int | None]] = {}
@@ -149,7 +146,17 @@ def write(
             section("rec_off", offsets)
             section("rec_crc", crcs)
             meta = marshal.dumps(
-                (FORMAT, __version__, digest, layout, sources, index.vocabulary, index.grams, index.kind_names, table)
+                (
+                    FORMAT,
+                    version.__version__,
+                    digest,
+                    layout,
+                    sources,
+                    index.vocabulary,
+                    index.grams,
+                    index.kind_names,
+                    table,
+                )
             )
             out.write(meta)
             out.seek(0)
@@ -171,8 +178,6 @@ def read(path: Path, digest: str, layout: str) -> CacheFile:
     """
     import mmap
 
-    from . import __version__
-
     descriptor = _open_regular(path)
     try:
         size = os.fstat(descriptor).st_size
@@ -184,14 +189,14 @@ def read(path: Path, digest: str, layout: str) -> CacheFile:
     finally:
         os.close(descriptor)
     try:
-        return _parse(memoryview(mapped), size, digest, layout, __version__)
+        return _parse(memoryview(mapped), size, digest, layout, version.__version__)
     except CacheCorrupt:
         raise
     except Exception as error:  # noqa: BLE001  # whatever garbage does to marshal: the cache's fault
         raise CacheCorrupt(f"{type(error).__name__}: {error}") from None
 
 
-def _parse(view: memoryview, size: int, digest: str, layout: str, version: str) -> CacheFile:
+def _parse(view: memoryview, size: int, digest: str, layout: str, release: str) -> CacheFile:
     magic, meta_offset, meta_length, meta_crc = _HEAD.unpack_from(view)
     if magic != _MAGIC or meta_offset + meta_length != size:
         raise CacheCorrupt("bad header or truncated")
@@ -201,7 +206,7 @@ def _parse(view: memoryview, size: int, digest: str, layout: str, version: str) 
     fmt, stored_version, stored_digest, stored_layout, sources, vocabulary, grams, kind_names, table = marshal.loads(
         meta_bytes
     )
-    if fmt != FORMAT or stored_version != version or stored_digest != digest or stored_layout != layout:
+    if fmt != FORMAT or stored_version != release or stored_digest != digest or stored_layout != layout:
         raise CacheCorrupt("stale")
     sections: dict[str, memoryview] = {}
     for section_name, (offset, length, crc) in table.items():

@@ -21,10 +21,10 @@ from typer.core import TyperGroup
 try:  # typer >= 0.26 vendors click
     from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover - typer 0.24/0.25
-    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,unused-ignore]
+    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
 
-from . import __version__
 from .errors import ExitCode, FactBaseError, FactcliError, UsageError
+from .version import __version__
 
 MAX_QUERY_CHARS = 1000
 
@@ -64,15 +64,23 @@ class FactcliGroup(TyperGroup):
     def main(
         self,
         args: Sequence[str] | None = None,
-        prog_name: str | None = None,  # type: ignore[override]
+        prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         if sys.stdout is None:  # started with stdout closed (>&-): fail on the first write, like cat
             sys.stdout = _ClosedStdout()
         try:
-            result = super().main(args, prog_name or "factcli", complete_var, standalone_mode=False, **extra)
+            result = super().main(
+                args,
+                prog_name or "factcli",
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
             code = result if isinstance(result, int) else 0
         except Exit as done:
             code = done.exit_code
@@ -114,20 +122,25 @@ class FactcliGroup(TyperGroup):
             _say(f"internal error: {type(error).__name__}: {error} (set FACTCLI_DEBUG=1 for a traceback)")
             code = ExitCode.USAGE
         if standalone_mode:
-            try:
-                if sys.stdout is not None:
-                    sys.stdout.flush()
-            except BrokenPipeError:
-                _quiet_broken_pipe()
-                code = ExitCode.BROKEN_PIPE
-            except OSError as error:  # the buffered answer could not be written: say so, never exit 0
-                _quiet_broken_pipe()
-                _say(f"error: cannot write output: {error.strerror or error}")
-                code = ExitCode.USAGE
-            except ValueError:
-                pass
-            sys.exit(code)
+            sys.exit(_flushed(code))
         return code
+
+
+def _flushed(code: int) -> int:
+    """The exit code once the buffered answer is written out: never 0 when it could not be."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return ExitCode.BROKEN_PIPE
+    except OSError as error:
+        _quiet_broken_pipe()
+        _say(f"error: cannot write output: {error.strerror or error}")
+        return ExitCode.USAGE
+    except ValueError:
+        pass
+    return code
 
 
 class _ClosedStdout:

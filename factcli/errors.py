@@ -26,6 +26,11 @@ class Problem(Frozen):
 
     __slots__ = ("file", "line", "column", "message")  # noqa: RUF023  # field order
 
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+
     def __init__(self, file: str, line: int | None, column: int | None, message: str) -> None:
         set_field(self, "file", file)
         set_field(self, "line", line)

@@ -84,7 +84,7 @@ class _Positions:
         return [(key, self[key]) for key in self._mapping]
 
 
-class Mapping(dict):  # type: ignore[type-arg]
+class Mapping(dict):
     """A YAML mapping with the position of itself, each key and each value.
 
     The positions are packed into one array per mapping (``line << 32 | column``: itself,
@@ -112,7 +112,7 @@ class Mapping(dict):  # type: ignore[type-arg]
         return _Positions(self, 1)
 
 
-class Sequence(list):  # type: ignore[type-arg]
+class Sequence(list):
     """A YAML sequence with the position of itself and of each item (packed, as in Mapping)."""
 
     __slots__ = ("_at",)
@@ -413,7 +413,7 @@ class _Walker:
         if len(stack) == 3 and mapping and self.on_entity is not None:
             # an item of a list three levels down closed: an entity, if the list is the root's "entities"
             top, items = stack[0], stack[1]
-            if isinstance(top, Mapping) and isinstance(items, Sequence) and top.get("entities") is items:
+            if isinstance(top, Mapping) and top.get("entities") is items and isinstance(items, Sequence):
                 checked = self.on_entity(top, stack[2], _unpack(items._at[-1]))
                 if checked is not None:
                     items[-1] = checked  # the entity's nodes are freed as it leaves the stack

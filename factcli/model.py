@@ -360,13 +360,13 @@ class FactBase:
         self._cited = _cited
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
+        if isinstance(other, FactBase) and other.__class__ is self.__class__:
             return (self.sources, self.entities, self.path, self.digest, self._cited) == (
-                other.sources,  # type: ignore[attr-defined]
-                other.entities,  # type: ignore[attr-defined]
-                other.path,  # type: ignore[attr-defined]
-                other.digest,  # type: ignore[attr-defined]
-                other._cited,  # type: ignore[attr-defined]
+                other.sources,
+                other.entities,
+                other.path,
+                other.digest,
+                other._cited,
             )
         return NotImplemented
 

@@ -264,7 +264,7 @@ class Catalog:
                 fields.append(("claim", claim.text, claim))
                 fields += [("quote", c.quote, claim) for c in claim.citations]
             best: SearchHit | None = None
-            for kind, text, claim in fields:
+            for kind, text, cited in fields:
                 target = fold(text)
                 if folded in target.split() or f" {folded} " in f" {target} ":
                     score = 100.0
@@ -275,7 +275,7 @@ class Catalog:
                 else:
                     continue
                 if score >= min_score and (best is None or score > best.score):
-                    best = SearchHit(entity, round(score, 1), kind, text, claim)
+                    best = SearchHit(entity, round(score, 1), kind, text, cited)
             if best:
                 hits.append(best)
         hits.sort(key=lambda h: -h.score)

@@ -204,7 +204,7 @@ class _JsonText:
             return "null"
         kind = value.__class__
         if kind is str:
-            return self.string(value)  # type: ignore[no-any-return]
+            return self.string(value)
         if kind is float and value - value == 0.0:  # finite (json writes float.__repr__; nan and infinities differ)
             return float.__repr__(value)
         if kind is int:

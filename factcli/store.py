@@ -153,7 +153,7 @@ class Entities(Mapping[str, Entity]):
         records: cache.RecordTable | _Compressed,
         recover: Callable[[], list[Entity]] | None = None,
     ) -> None:
-        self._id_source = ids
+        self._id_bytes = None if isinstance(ids, list) else ids  # a cache's id table, split when first needed
         self._records = records
         self._recover = recover
         self._names: Callable[[int], str] | None = None
@@ -169,7 +169,8 @@ class Entities(Mapping[str, Entity]):
     def ids(self) -> list[str]:
         """Entity ids by ordinal."""
         if self._ids is None:
-            ids = str(self._id_source, "utf-8").split("\n") if len(self._records) else []
+            assert self._id_bytes is not None
+            ids = str(self._id_bytes, "utf-8").split("\n") if len(self._records) else []
             if len(ids) != len(self._records):
                 raise cache.CacheCorrupt("the id table does not match the records")
             self._ids = ids
@@ -179,7 +180,7 @@ class Entities(Mapping[str, Entity]):
         if self._ordinal is None:
             ids = self.ids()
             self._ordinal = dict(zip(ids, range(len(ids)), strict=True))
-        return self._ordinal.get(key)  # type: ignore[call-overload, no-any-return]
+        return self._ordinal.get(key) if isinstance(key, str) else None
 
     def name_of(self, entity_id: str) -> str:
         """The name of the entity with this id (the id itself for an unknown one)."""
@@ -300,8 +301,8 @@ def load(path: str | os.PathLike[str] | None = None, *, sources_dir: str | os.Pa
     """
     path = Path(path) if path is not None else default_facts_path()
     data = read_bytes(path)
-    facts = _checked(data, os.fspath(path), sources_dir=sources_dir)
-    facts.entities.name_entities_with(_names_by_ordinal(facts.entities))  # type: ignore[attr-defined]
+    facts, entities = _checked(data, os.fspath(path), sources_dir=sources_dir)
+    entities.name_entities_with(_names_by_ordinal(entities))
     import hashlib  # here, not at the top: a warm lookup never hashes
 
     facts.digest = hashlib.sha256(data).hexdigest()
@@ -313,7 +314,7 @@ def _names_by_ordinal(entities: Entities) -> Callable[[int], str]:
     return names.__getitem__
 
 
-def _checked(data: bytes, name: str, *, sources_dir: str | os.PathLike[str] | None = None) -> FactBase:
+def _checked(data: bytes, name: str, *, sources_dir: str | os.PathLike[str] | None = None) -> tuple[FactBase, Entities]:
     """Decode, parse and check a fact file's bytes (``name`` is its path, for the problems)."""
     from .check import EntityStream, validate  # here: a warm start never checks (nor imports difflib)
 
@@ -326,7 +327,7 @@ def _checked(data: bytes, name: str, *, sources_dir: str | os.PathLike[str] | No
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise FactBaseError(problems)
     entities = Entities(list(checked.entities), _Compressed(list(checked.entities.values())))
-    return FactBase(checked.sources, entities, path=name)
+    return FactBase(checked.sources, entities, path=name), entities
 
 
 class FactStore:
@@ -374,10 +375,9 @@ class FactStore:
             if stat is not None:
                 cache.remember_digest(name, stat, digest, started)
             return
-        facts = _checked(data, name)
+        facts, entities = _checked(data, name)
         del data  # a 1M-entity file is 1.5 GB: not kept through the index build
         facts.digest = digest
-        entities: Entities = facts.entities  # type: ignore[assignment]
         self.facts, self.index = facts, NameIndex.build(entities.kinds_and_labels())
         entities.name_entities_with(self.index.name)
         if target is not None:

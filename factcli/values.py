@@ -27,11 +27,11 @@ class Frozen:
         if "_fields" not in cls.__dict__:
             cls._fields = cls.__slots__
         cls._values = staticmethod(attrgetter(*cls._fields))
-        cls.__match_args__ = cls._fields
+        setattr(cls, "__match_args__", cls._fields)  # noqa: B010  # mypy refuses the plain assignment
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
-            return self._values(self) == other._values(other)  # type: ignore[attr-defined, no-any-return]
+            return self._values(self) == other._values(other)
         return NotImplemented
 
     def __hash__(self) -> int:

@@ -377,10 +377,10 @@ def test_rank_is_fast_enough_on_a_shortlist():
         "Young",
         "King",
     ]
-    pool = [(n, "person", [f"{f} {l}{n}", f"{l}{n}"]) for n, (f, l) in enumerate((f, l) for l in last for f in first)][
+    pool = [(n, "person", [f"{f} {s}{n}", f"{s}{n}"]) for n, (f, s) in enumerate((f, s) for s in last for f in first)][
         :300
     ]
-    queries = [f"{f} {l}{n}" for n, (f, l) in enumerate([(f, l) for l in last for f in first][:300:3])]
+    queries = [f"{f} {s}{n}" for n, (f, s) in enumerate([(f, s) for s in last for f in first][:300:3])]
     queries += [q[:-1] for q in queries] + [q.split()[1] for q in queries]
     rank(queries[0], pool)
     start = time.process_time()

@@ -139,7 +139,7 @@ def _other_version(cache: Path, root: Path) -> None:
     """A cache written by another factcli version, renamed to this version's cache name."""
     facts = root / "facts.yaml"
     other_cache = root / "version-cache"
-    program = "import factcli, sys; factcli.__version__ = '99.0.0'; sys.argv[0] = 'factcli'\nfrom factcli.cli import main\nmain()\n"
+    program = "import factcli.version, sys; factcli.version.__version__ = '99.0.0'; sys.argv[0] = 'factcli'\nfrom factcli.cli import main\nmain()\n"
     result = subprocess.run(
         [sys.executable, "-c", program, "stats", "--facts", str(facts)],
         capture_output=True,
