@@ -37,8 +37,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .index import NameIndex
 from . import version
+from .index import NameIndex
 
 FORMAT = 7  # 7: records carry the store's layout in the meta; sources are the store's too
 _MAGIC = b"FACTCLI\x02"
