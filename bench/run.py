@@ -351,7 +351,7 @@ def inner(facts: Path, exhaustive: int) -> None:
     subset = rows[:exhaustive]
     scan_hits = index_hits = agree = 0
     scan_times = []
-    for (text, expected, _), answer in zip(subset, indexed_answers, strict=True):
+    for (text, expected, _), answer in zip(subset, indexed_answers, strict=False):  # the subset is the first n
         started = time.perf_counter()
         scan = catalog.lookup(text, PEOPLE_AND_ORGANIZATIONS, exhaustive=True)
         scan_times.append(time.perf_counter() - started)
