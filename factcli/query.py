@@ -59,9 +59,9 @@ class Match(Mutable):
     @property
     def entity(self) -> Entity:
         entity = self._entity
-        if entity is None:
+        if entity is None:  # not kept here: a batch holds thousands of matches (Entities keeps a few)
             assert self._entities is not None
-            entity = self._entity = self._entities.at(self._ordinal)
+            return self._entities.at(self._ordinal)
         return entity
 
     @entity.setter

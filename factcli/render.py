@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from .model import Claim, Entity, Source
+from .model import Citation, Claim, Entity, Period, Source
 from .query import Answer, Match, SearchHit, TimelineEntry
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
@@ -109,20 +109,38 @@ def renderer_for(fmt: str | None, env: Environment | None = None) -> Renderer:
 # output on a terminal); ``_JsonText`` writes the same fields as text, for batches, where building
 # the dicts cost more than matching. tests/test_cache.py holds the two to the same bytes.
 ENTITY_KEYS = ("id", "kind", "name", "aliases", "score", "summary", "matched", "date", "claims")
+DATE_KEYS = ("date", "date_precision", "date_start", "date_end", "date_approximate")  # a claim's date
 CLAIM_KEYS = (
-    "text", "subject", "date", "date_precision", "date_start", "date_end", "date_approximate", "as_of",
+    "text", "subject", *DATE_KEYS, "as_of",
     "relation", "related", "related_name", "attributed_to", "attributed_to_name", "attribution", "citations",
 )  # fmt: skip
 _VALUE_KEYS = ("value", "unit", "qualifier")  # present only on a claim that gives a number
 CLAIM_KEYS_WITH_VALUE = CLAIM_KEYS[:8] + _VALUE_KEYS + CLAIM_KEYS[8:]
+CITATION_KEYS = ("source", "quote")
 _NO_DATE = (None, None, None, None, None)
 
 
+class _Undated:
+    """Stands for a claim's missing date among its values (its five DATE_KEYS are then null)."""
+
+
+_UNDATED = _Undated()
+_DATES = "date*"  # where the claim's fields put the five DATE_KEYS, given as the claim's Period
+
+
+def _grouped(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys with DATE_KEYS as one field (``_DATES``): a date is written as one group."""
+    return tuple(_DATES if key == DATE_KEYS[0] else key for key in keys if key not in DATE_KEYS[1:])
+
+
+_CLAIM_FIELDS = _grouped(CLAIM_KEYS)
+_CLAIM_FIELDS_WITH_VALUE = _grouped(CLAIM_KEYS_WITH_VALUE)
+
+
 def _claim_fields(claim: Claim) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-    """A claim's JSON keys and values, in order."""
-    date = _NO_DATE if claim.date is None else _period_json(claim.date)
+    """A claim's JSON fields (``_grouped`` keys) and values, in order."""
     as_of = None if claim.as_of is None else _period_json(claim.as_of)[0]
-    head = (claim.text, claim.subject, *date, as_of)
+    head = (claim.text, claim.subject, _UNDATED if claim.date is None else claim.date, as_of)
     tail = (
         claim.relation,
         claim.related,
@@ -130,22 +148,33 @@ def _claim_fields(claim: Claim) -> tuple[tuple[str, ...], tuple[Any, ...]]:
         claim.attributed_to,
         claim.attributed_to_name,
         claim.attribution,
-        [{"source": c.source, "quote": c.quote} for c in claim.citations],
+        claim.citations,  # written as CITATION_KEYS objects
     )
     if claim.value is not None or claim.qualifier:
-        return CLAIM_KEYS_WITH_VALUE, (*head, claim.value, claim.unit, claim.qualifier, *tail)
-    return CLAIM_KEYS, head + tail
+        return _CLAIM_FIELDS_WITH_VALUE, (*head, claim.value, claim.unit, claim.qualifier, *tail)
+    return _CLAIM_FIELDS, head + tail
 
 
 def _entity_fields(entity: Entity, score: float | None, matched: str | None) -> tuple[Any, ...]:
-    """An entity's JSON values but its claims, in ``ENTITY_KEYS`` order."""
+    """An entity's JSON values but its claims, in ``ENTITY_KEYS`` order (aliases as a tuple)."""
     date = str(entity.date) if entity.date else None
-    return (entity.id, entity.kind, entity.name, list(entity.aliases), score, entity.summary, matched, date)
+    return (entity.id, entity.kind, entity.name, entity.aliases, score, entity.summary, matched, date)
+
+
+def _citation_json(citation: Citation) -> dict[str, str]:
+    return dict(zip(CITATION_KEYS, (citation.source, citation.quote), strict=True))
 
 
 def claim_json(claim: Claim) -> dict[str, Any]:
-    keys, values = _claim_fields(claim)
-    return dict(zip(keys, values, strict=True))
+    fields, values = _claim_fields(claim)
+    data: dict[str, Any] = {}
+    for field, value in zip(fields, values, strict=True):
+        if field is _DATES:
+            data.update(zip(DATE_KEYS, _NO_DATE if value is _UNDATED else _period_json(value), strict=True))
+        else:
+            data[field] = value
+    data["citations"] = [_citation_json(c) for c in claim.citations]
+    return data
 
 
 def entity_json(
@@ -155,7 +184,9 @@ def entity_json(
         *_entity_fields(entity, score, matched),
         [claim_json(c) for c in (entity.claims if claims is None else claims)],
     )
-    return dict(zip(ENTITY_KEYS, values, strict=True))
+    data = dict(zip(ENTITY_KEYS, values, strict=True))
+    data["aliases"] = list(entity.aliases)
+    return data
 
 
 _PERIODS: dict[int, tuple[Any, tuple[str, str, str, str, bool]]] = {}  # id -> (period, its JSON fields)
@@ -174,14 +205,16 @@ def _period_json(period: Any) -> tuple[str, str, str, str, bool]:
     return fields
 
 
-def _template(keys: tuple[str, ...], close: str) -> str:
-    """``{"a": {}, "b": {}`` and ``close``, as ``str.format`` fills it (keys are plain ASCII)."""
-    return "{{" + ", ".join(f'"{key}": {{}}' for key in keys) + close
+def _template(fields: tuple[str, ...], close: str) -> str:
+    """``{"a": {}, "b": {}`` and ``close``, as ``str.format`` fills it (keys are plain ASCII); the
+    ``_DATES`` group is one placeholder, filled with its keys and values."""
+    return "{{" + ", ".join("{}" if key is _DATES else f'"{key}": {{}}' for key in fields) + close
 
 
-_CLAIM_TEXT = _template(CLAIM_KEYS, "}}")
-_CLAIM_TEXT_WITH_VALUE = _template(CLAIM_KEYS_WITH_VALUE, "}}")
+_CLAIM_TEXT = _template(_CLAIM_FIELDS, "}}")
+_CLAIM_TEXT_WITH_VALUE = _template(_CLAIM_FIELDS_WITH_VALUE, "}}")
 _ENTITY_TEXT = _template(ENTITY_KEYS[:-1] + ("claims",), "")[: -len("{}")] + "["  # claims follow, then "]}"
+_CITATION_TEXT = _template(CITATION_KEYS, "}}")
 
 
 class _JsonText:
@@ -197,6 +230,7 @@ class _JsonText:
 
         self.string = encode_basestring_ascii if ascii_only else encode_basestring
         self._encoder = _encoder(ensure_ascii=ascii_only)
+        self._dates: dict[int, tuple[Any, str]] = {}  # id(period) -> (period, its date group written)
 
     def value(self, value: Any) -> str:
         """Any JSON value, as the encoder writes it inside a document (``None`` -> ``null``)."""
@@ -211,14 +245,44 @@ class _JsonText:
             return int.__repr__(value)
         return self._encoder.encode(value)
 
+    def values(self, values: tuple[Any, ...]) -> list[str]:
+        """Each value as ``value`` writes it; the common kinds inline (a batch writes ~10^6 of them)."""
+        string, other = self.string, self.other
+        return [
+            "null" if value is None else string(value) if value.__class__ is str else other(value) for value in values
+        ]
+
+    def other(self, value: Any) -> str:
+        kind = value.__class__
+        if kind is tuple:  # aliases (text) or citations
+            return "[" + ", ".join([self.item(item) for item in value]) + "]"
+        if kind is Period or value is _UNDATED:
+            known = self._dates.get(id(value))
+            if known is None or known[0] is not value:
+                if len(self._dates) >= 1 << 12:
+                    self._dates.clear()
+                known = self._dates[id(value)] = (value, self.date_group(value))  # kept alive: its id stays its
+            return known[1]
+        return self.value(value)
+
+    def date_group(self, period: Any) -> str:
+        fields = _NO_DATE if period is _UNDATED else _period_json(period)
+        return ", ".join(f'"{key}": {self.value(value)}' for key, value in zip(DATE_KEYS, fields, strict=True))
+
+    def item(self, item: Any) -> str:
+        if item.__class__ is Citation:
+            string = self.string
+            return _CITATION_TEXT.format(string(item.source), string(item.quote))
+        return self.value(item)
+
     def claim(self, claim: Claim) -> str:
-        keys, values = _claim_fields(claim)
-        template = _CLAIM_TEXT_WITH_VALUE if keys is CLAIM_KEYS_WITH_VALUE else _CLAIM_TEXT
-        return template.format(*map(self.value, values))
+        fields, values = _claim_fields(claim)
+        template = _CLAIM_TEXT_WITH_VALUE if fields is _CLAIM_FIELDS_WITH_VALUE else _CLAIM_TEXT
+        return template.format(*self.values(values))
 
     def match(self, match: Match) -> str:
         entity = match.entity
-        head = _ENTITY_TEXT.format(*map(self.value, _entity_fields(entity, match.score, match.matched)))
+        head = _ENTITY_TEXT.format(*self.values(_entity_fields(entity, match.score, match.matched)))
         return head + ", ".join([self.claim(claim) for claim in match.claims]) + "]}"
 
 

@@ -86,14 +86,17 @@ def entity_from_record(record: tuple[Any, ...], name_of: Callable[[str], str]) -
     """The entity a record holds; ``name_of`` names the entities its claims point to."""
     entity_id, kind, name, summary, aliases, date, claim_records = record
     claims = []
-    for claim_record in claim_records:
+    for claim_record in claim_records:  # a batch decodes thousands: the loops are kept flat
         values = list(claim_record)
         for n in _CLAIM_DATES:
-            values[n] = _period(values[n])
-        values[_CLAIM_CITATIONS] = tuple(Citation(source, quote) for source, quote in values[_CLAIM_CITATIONS])
+            if values[n] is not None:
+                values[n] = _period(values[n])
+        values[_CLAIM_CITATIONS] = tuple([Citation(source, quote) for source, quote in values[_CLAIM_CITATIONS]])
         # then the fields the store fills in: subject, subject_name and a name per reference
-        values += (entity_id, name)
-        values += (None if values[n] is None else name_of(values[n]) for n in _CLAIM_REFERENCES)
+        values.append(entity_id)
+        values.append(name)
+        for n in _CLAIM_REFERENCES:
+            values.append(None if values[n] is None else name_of(values[n]))
         claims.append(Claim(*values))
     return Entity(entity_id, kind, name, summary, tuple(aliases), _period(date), tuple(claims))
 
@@ -117,6 +120,10 @@ def _source_from_record(record: tuple[Any, ...]) -> Source:
 def _compress(entity: Entity) -> bytes:
     """What a cold load keeps of a checked entity: its record, compressed (zlib's fastest level: ~20 us)."""
     return zlib.compress(marshal.dumps(entity_record(entity)), 1)
+
+
+_DECODED_KEPT = 256  # decoded entities kept for the next ask (~4 kB each; a batch asks for thousands)
+_NAMES_KEPT = 1 << 12  # names of entities claims point to (a few, named again and again)
 
 
 # -- the one entity mapping -----------------------------------------------------------------------
@@ -159,12 +166,14 @@ class Entities(Mapping[str, Entity]):
         self._names: Callable[[int], str] | None = None
         self._fallback: list[Entity] | None = None
         self._decoded: dict[int, Entity] = {}
+        self._name_memo: dict[str, str] = {}
         self._ids: list[str] | None = ids if isinstance(ids, list) else None
         self._ordinal: dict[str, int] | None = None
 
     def name_entities_with(self, names: Callable[[int], str]) -> None:
         """How to name the entity at an ordinal without decoding it (the name index's labels)."""
         self._names = names
+        self._name_memo.clear()
 
     def ids(self) -> list[str]:
         """Entity ids by ordinal."""
@@ -184,10 +193,14 @@ class Entities(Mapping[str, Entity]):
 
     def name_of(self, entity_id: str) -> str:
         """The name of the entity with this id (the id itself for an unknown one)."""
-        ordinal = self.ordinal(entity_id)
-        if ordinal is None or self._names is None:
-            return entity_id
-        return self._names(ordinal)
+        name = self._name_memo.get(entity_id)
+        if name is None:
+            ordinal = self.ordinal(entity_id)
+            name = entity_id if ordinal is None or self._names is None else self._names(ordinal)
+            if len(self._name_memo) >= _NAMES_KEPT:
+                self._name_memo.clear()
+            self._name_memo[entity_id] = name
+        return name
 
     def at(self, ordinal: int) -> Entity:
         entity = self._decoded.get(ordinal)
@@ -198,6 +211,8 @@ class Entities(Mapping[str, Entity]):
                 entity = entity_from_record(self._record(ordinal), self.name_of)
             except cache.CacheCorrupt as error:
                 return self._give_up(error)[ordinal]
+            if len(self._decoded) >= _DECODED_KEPT:
+                self._decoded.clear()
             self._decoded[ordinal] = entity
         return entity
 
