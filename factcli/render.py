@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from .model import Citation, Claim, Entity, Period, Source
+from .model import Claim, Entity, Period, Source
 from .query import Answer, Match, SearchHit, TimelineEntry
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
@@ -105,87 +105,15 @@ def renderer_for(fmt: str | None, env: Environment | None = None) -> Renderer:
 
 
 # -- JSON shapes (the contract documented in the README) -----------------------------------
-# One field list per shape. ``entity_json`` builds dicts from it (for ``json.dumps``, and indented
-# output on a terminal); ``_JsonText`` writes the same fields as text, for batches, where building
-# the dicts cost more than matching. tests/test_cache.py holds the two to the same bytes.
-ENTITY_KEYS = ("id", "kind", "name", "aliases", "score", "summary", "matched", "date", "claims")
-DATE_KEYS = ("date", "date_precision", "date_start", "date_end", "date_approximate")  # a claim's date
-CLAIM_KEYS = (
-    "text", "subject", *DATE_KEYS, "as_of",
-    "relation", "related", "related_name", "attributed_to", "attributed_to_name", "attribution", "citations",
-)  # fmt: skip
-_VALUE_KEYS = ("value", "unit", "qualifier")  # present only on a claim that gives a number
-CLAIM_KEYS_WITH_VALUE = CLAIM_KEYS[:8] + _VALUE_KEYS + CLAIM_KEYS[8:]
-CITATION_KEYS = ("source", "quote")
-_NO_DATE = (None, None, None, None, None)
-
-
-class _Undated:
-    """Stands for a claim's missing date among its values (its five DATE_KEYS are then null)."""
-
-
-_UNDATED = _Undated()
-_DATES = "date*"  # where the claim's fields put the five DATE_KEYS, given as the claim's Period
-
-
-def _grouped(keys: tuple[str, ...]) -> tuple[str, ...]:
-    """The keys with DATE_KEYS as one field (``_DATES``): a date is written as one group."""
-    return tuple(_DATES if key == DATE_KEYS[0] else key for key in keys if key not in DATE_KEYS[1:])
-
-
-_CLAIM_FIELDS = _grouped(CLAIM_KEYS)
-_CLAIM_FIELDS_WITH_VALUE = _grouped(CLAIM_KEYS_WITH_VALUE)
-
-
-def _claim_fields(claim: Claim) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-    """A claim's JSON fields (``_grouped`` keys) and values, in order."""
-    as_of = None if claim.as_of is None else _period_json(claim.as_of)[0]
-    head = (claim.text, claim.subject, _UNDATED if claim.date is None else claim.date, as_of)
-    tail = (
-        claim.relation,
-        claim.related,
-        claim.related_name,
-        claim.attributed_to,
-        claim.attributed_to_name,
-        claim.attribution,
-        claim.citations,  # written as CITATION_KEYS objects
-    )
-    if claim.value is not None or claim.qualifier:
-        return _CLAIM_FIELDS_WITH_VALUE, (*head, claim.value, claim.unit, claim.qualifier, *tail)
-    return _CLAIM_FIELDS, head + tail
-
-
-def _entity_fields(entity: Entity, score: float | None, matched: str | None) -> tuple[Any, ...]:
-    """An entity's JSON values but its claims, in ``ENTITY_KEYS`` order (aliases as a tuple)."""
-    date = str(entity.date) if entity.date else None
-    return (entity.id, entity.kind, entity.name, entity.aliases, score, entity.summary, matched, date)
-
-
-def _citation_json(citation: Citation) -> dict[str, str]:
-    return dict(zip(CITATION_KEYS, (citation.source, citation.quote), strict=True))
-
-
-def claim_json(claim: Claim) -> dict[str, Any]:
-    fields, values = _claim_fields(claim)
-    data: dict[str, Any] = {}
-    for field, value in zip(fields, values, strict=True):
-        if field is _DATES:
-            data.update(zip(DATE_KEYS, _NO_DATE if value is _UNDATED else _period_json(value), strict=True))
-        else:
-            data[field] = value
-    data["citations"] = [_citation_json(c) for c in claim.citations]
-    return data
-
-
 def entity_json(
     entity: Entity, score: float | None, matched: str | None, claims: Iterable[Claim] | None = None
 ) -> dict[str, Any]:
-    values = (
-        *_entity_fields(entity, score, matched),
-        [claim_json(c) for c in (entity.claims if claims is None else claims)],
-    )
-    data = dict(zip(ENTITY_KEYS, values, strict=True))
-    data["aliases"] = list(entity.aliases)
+    """An entity as the JSON contract has it, as a dict: what ``_JsonText`` writes, read back.
+
+    One writer, so the batch path and every other path cannot drift apart; a dict is wanted
+    only off the batch path (indented output on a terminal, ``search``'s merged rows).
+    """
+    data: dict[str, Any] = json.loads(_JsonText(ascii_only=False).entity(entity, score, matched, claims))
     return data
 
 
@@ -205,24 +133,14 @@ def _period_json(period: Any) -> tuple[str, str, str, str, bool]:
     return fields
 
 
-def _template(fields: tuple[str, ...], close: str) -> str:
-    """``{"a": {}, "b": {}`` and ``close``, as ``str.format`` fills it (keys are plain ASCII); the
-    ``_DATES`` group is one placeholder, filled with its keys and values."""
-    return "{{" + ", ".join("{}" if key is _DATES else f'"{key}": {{}}' for key in fields) + close
-
-
-_CLAIM_TEXT = _template(_CLAIM_FIELDS, "}}")
-_CLAIM_TEXT_WITH_VALUE = _template(_CLAIM_FIELDS_WITH_VALUE, "}}")
-_ENTITY_TEXT = _template(ENTITY_KEYS[:-1] + ("claims",), "")[: -len("{}")] + "["  # claims follow, then "]}"
-_CITATION_TEXT = _template(CITATION_KEYS, "}}")
-
-
 class _JsonText:
-    """``json.dumps(entity_json(...))`` written field by field from the same field lists.
+    """Entities and claims as the JSON contract writes them: exactly ``json.dumps``' text.
 
-    Strings go through json's own encoder function, numbers and ``null``/``true``/``false`` as
-    json writes them, lists and dicts through a kept ``JSONEncoder``, with json's default
-    separators; ``_safe`` then applies ``_dumps``' extra escapes to the whole document.
+    Written field by field (a batch writes ~10^5 claims; building dicts for ``json.dumps`` cost
+    more than matching): strings through json's own encoder function, numbers and
+    ``null``/``true``/``false`` as json writes them, json's default separators. ``_safe`` then
+    applies ``_dumps``' extra escapes to the whole document. tests/test_cache.py holds the text
+    to what ``json.dumps`` writes for the same data, on three fact bases and three encodings.
     """
 
     def __init__(self, ascii_only: bool) -> None:
@@ -230,7 +148,8 @@ class _JsonText:
 
         self.string = encode_basestring_ascii if ascii_only else encode_basestring
         self._encoder = _encoder(ensure_ascii=ascii_only)
-        self._dates: dict[int, tuple[Any, str]] = {}  # id(period) -> (period, its date group written)
+        self._dates: dict[int, tuple[Any, str]] = {}  # id(period) -> (period, its five date fields written)
+        self._undated = self._date_fields(None)
 
     def value(self, value: Any) -> str:
         """Any JSON value, as the encoder writes it inside a document (``None`` -> ``null``)."""
@@ -245,45 +164,63 @@ class _JsonText:
             return int.__repr__(value)
         return self._encoder.encode(value)
 
-    def values(self, values: tuple[Any, ...]) -> list[str]:
-        """Each value as ``value`` writes it; the common kinds inline (a batch writes ~10^6 of them)."""
-        string, other = self.string, self.other
-        return [
-            "null" if value is None else string(value) if value.__class__ is str else other(value) for value in values
-        ]
+    def _text(self, text: str | None) -> str:
+        return "null" if text is None else self.string(text)
 
-    def other(self, value: Any) -> str:
-        kind = value.__class__
-        if kind is tuple:  # aliases (text) or citations
-            return "[" + ", ".join([self.item(item) for item in value]) + "]"
-        if kind is Period or value is _UNDATED:
-            known = self._dates.get(id(value))
-            if known is None or known[0] is not value:
-                if len(self._dates) >= 1 << 12:
-                    self._dates.clear()
-                known = self._dates[id(value)] = (value, self.date_group(value))  # kept alive: its id stays its
-            return known[1]
-        return self.value(value)
-
-    def date_group(self, period: Any) -> str:
-        fields = _NO_DATE if period is _UNDATED else _period_json(period)
-        return ", ".join(f'"{key}": {self.value(value)}' for key, value in zip(DATE_KEYS, fields, strict=True))
-
-    def item(self, item: Any) -> str:
-        if item.__class__ is Citation:
-            string = self.string
-            return _CITATION_TEXT.format(string(item.source), string(item.quote))
-        return self.value(item)
+    def _date_fields(self, period: Period | None) -> str:
+        """A claim's five date fields, written (remembered: dates repeat)."""
+        if period is None:
+            date: tuple[Any, ...] = (None, None, None, None, None)
+        else:
+            known = self._dates.get(id(period))
+            if known is not None and known[0] is period:
+                return known[1]
+            date = _period_json(period)
+        text, precision, start, end, approximate = map(self.value, date)
+        written = (
+            f'"date": {text}, "date_precision": {precision}, "date_start": {start}, '
+            f'"date_end": {end}, "date_approximate": {approximate}'
+        )
+        if period is not None:
+            if len(self._dates) >= 1 << 12:
+                self._dates.clear()
+            self._dates[id(period)] = (period, written)  # the period is kept alive: its id stays its own
+        return written
 
     def claim(self, claim: Claim) -> str:
-        fields, values = _claim_fields(claim)
-        template = _CLAIM_TEXT_WITH_VALUE if fields is _CLAIM_FIELDS_WITH_VALUE else _CLAIM_TEXT
-        return template.format(*self.values(values))
+        string, text = self.string, self._text
+        date = self._undated if claim.date is None else self._date_fields(claim.date)
+        as_of = "null" if claim.as_of is None else string(_period_json(claim.as_of)[0])
+        number = ""  # value, unit and qualifier: only on a claim that gives a number
+        if claim.value is not None or claim.qualifier:
+            number = (
+                f'"value": {self.value(claim.value)}, "unit": {text(claim.unit)}, '
+                f'"qualifier": {text(claim.qualifier)}, '
+            )
+        citations = ", ".join(
+            [f'{{"source": {string(c.source)}, "quote": {string(c.quote)}}}' for c in claim.citations]
+        )
+        return (
+            f'{{"text": {string(claim.text)}, "subject": {string(claim.subject)}, {date}, "as_of": {as_of}, {number}'
+            f'"relation": {text(claim.relation)}, "related": {text(claim.related)}, '
+            f'"related_name": {text(claim.related_name)}, "attributed_to": {text(claim.attributed_to)}, '
+            f'"attributed_to_name": {text(claim.attributed_to_name)}, "attribution": {text(claim.attribution)}, '
+            f'"citations": [{citations}]}}'
+        )
+
+    def entity(self, entity: Entity, score: float | None, matched: str | None, claims: Iterable[Claim] | None) -> str:
+        string, value = self.string, self.value
+        aliases = ", ".join([string(alias) for alias in entity.aliases])
+        written = ", ".join([self.claim(claim) for claim in (entity.claims if claims is None else claims)])
+        return (
+            f'{{"id": {string(entity.id)}, "kind": {string(entity.kind)}, "name": {string(entity.name)}, '
+            f'"aliases": [{aliases}], "score": {value(score)}, "summary": {string(entity.summary)}, '
+            f'"matched": {value(matched)}, "date": {"null" if entity.date is None else string(str(entity.date))}, '
+            f'"claims": [{written}]}}'
+        )
 
     def match(self, match: Match) -> str:
-        entity = match.entity
-        head = _ENTITY_TEXT.format(*self.values(_entity_fields(entity, match.score, match.matched)))
-        return head + ", ".join([self.claim(claim) for claim in match.claims]) + "]}"
+        return self.entity(match.entity, match.score, match.matched, match.claims)
 
 
 def source_json(source: Source, count: int) -> dict[str, Any]:

@@ -27,6 +27,8 @@ from .index import NameIndex
 from .load import decode, default_facts_path, max_bytes, parse_tree, read_bytes
 from .model import Citation, Claim, Entity, FactBase, PartialDate, Period, Source
 
+_new = tuple.__new__  # a named tuple from a sequence of all its fields, without the arguments' checks
+
 # -- the record codec -----------------------------------------------------------------------------
 _CLAIM_FIELDS = tuple(Claim.SCHEMA)  # what a claim record holds, in this order
 _CLAIM_DATES = tuple(n for n, kind in enumerate(Claim.SCHEMA.values()) if kind.rstrip("!") == "date")
@@ -91,13 +93,13 @@ def entity_from_record(record: tuple[Any, ...], name_of: Callable[[str], str]) -
         for n in _CLAIM_DATES:
             if values[n] is not None:
                 values[n] = _period(values[n])
-        values[_CLAIM_CITATIONS] = tuple([Citation(source, quote) for source, quote in values[_CLAIM_CITATIONS]])
+        values[_CLAIM_CITATIONS] = tuple([_new(Citation, pair) for pair in values[_CLAIM_CITATIONS]])
         # then the fields the store fills in: subject, subject_name and a name per reference
         values.append(entity_id)
         values.append(name)
         for n in _CLAIM_REFERENCES:
             values.append(None if values[n] is None else name_of(values[n]))
-        claims.append(Claim(*values))
+        claims.append(_new(Claim, values))  # all of Claim._fields, in order
     return Entity(entity_id, kind, name, summary, tuple(aliases), _period(date), tuple(claims))
 
 

@@ -406,5 +406,5 @@ def test_the_store_needs_no_edit_for_a_new_claim_field() -> None:
     from factcli.store import LAYOUT
 
     references = [field for field, kind in Claim.SCHEMA.items() if kind == "entity"]
-    assert Claim.__slots__ == (*Claim.SCHEMA, "subject", "subject_name", *(f"{f}_name" for f in references))
+    assert Claim._fields == (*Claim.SCHEMA, "subject", "subject_name", *(f"{f}_name" for f in references))
     assert all(field in LAYOUT.split("|") for field in Claim.SCHEMA)
