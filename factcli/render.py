@@ -133,6 +133,13 @@ def _period_json(period: Any) -> tuple[str, str, str, str, bool]:
     return fields
 
 
+# a claim that links to nothing and quotes no speaker (most claims): written once
+_NO_LINKS = (
+    '"relation": null, "related": null, "related_name": null, '
+    '"attributed_to": null, "attributed_to_name": null, "attribution": null, '
+)
+
+
 class _JsonText:
     """Entities and claims as the JSON contract writes them: exactly ``json.dumps``' text.
 
@@ -197,15 +204,20 @@ class _JsonText:
                 f'"value": {self.value(claim.value)}, "unit": {text(claim.unit)}, '
                 f'"qualifier": {text(claim.qualifier)}, '
             )
+        if claim.relation is None and claim.related is None and claim.attributed_to is None and not claim.attribution:
+            links = _NO_LINKS
+        else:
+            links = (
+                f'"relation": {text(claim.relation)}, "related": {text(claim.related)}, '
+                f'"related_name": {text(claim.related_name)}, "attributed_to": {text(claim.attributed_to)}, '
+                f'"attributed_to_name": {text(claim.attributed_to_name)}, "attribution": {text(claim.attribution)}, '
+            )
         citations = ", ".join(
             [f'{{"source": {string(c.source)}, "quote": {string(c.quote)}}}' for c in claim.citations]
         )
         return (
-            f'{{"text": {string(claim.text)}, "subject": {string(claim.subject)}, {date}, "as_of": {as_of}, {number}'
-            f'"relation": {text(claim.relation)}, "related": {text(claim.related)}, '
-            f'"related_name": {text(claim.related_name)}, "attributed_to": {text(claim.attributed_to)}, '
-            f'"attributed_to_name": {text(claim.attributed_to_name)}, "attribution": {text(claim.attribution)}, '
-            f'"citations": [{citations}]}}'
+            f'{{"text": {string(claim.text)}, "subject": {string(claim.subject)}, {date}, "as_of": {as_of}, '
+            f'{number}{links}"citations": [{citations}]}}'
         )
 
     def entity(self, entity: Entity, score: float | None, matched: str | None, claims: Iterable[Claim] | None) -> str:

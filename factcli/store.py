@@ -95,10 +95,7 @@ def entity_from_record(record: tuple[Any, ...], name_of: Callable[[str], str]) -
                 values[n] = _period(values[n])
         values[_CLAIM_CITATIONS] = tuple([_new(Citation, pair) for pair in values[_CLAIM_CITATIONS]])
         # then the fields the store fills in: subject, subject_name and a name per reference
-        values.append(entity_id)
-        values.append(name)
-        for n in _CLAIM_REFERENCES:
-            values.append(None if values[n] is None else name_of(values[n]))
+        values += (entity_id, name, *[None if values[n] is None else name_of(values[n]) for n in _CLAIM_REFERENCES])
         claims.append(_new(Claim, values))  # all of Claim._fields, in order
     return Entity(entity_id, kind, name, summary, tuple(aliases), _period(date), tuple(claims))
 
