@@ -486,11 +486,12 @@ def _claim(
         return None
     before = len(checker.problems)
     values: dict[str, Any] = {}
-    for field, kind in Claim.SCHEMA.items():
+    for field, written in Claim.SCHEMA.items():
+        kind = written.rstrip("!")  # whether it is required was checked with the other fields
         parse = _PARSERS.get(kind)
         if parse is not None:
             values[field] = checker.parsed(mapping, field, "claim", parse)
-        elif kind in ("text", "text!", "entity"):
+        elif kind in ("text", "entity"):
             values[field] = value = checker.text(mapping, field, "claim")
             if kind == "entity" and value is not None:  # one string per id
                 references.append((intern(value), mapping.value_pos[field], _QUOTED_KEYS[field]))

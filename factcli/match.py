@@ -329,11 +329,6 @@ def score_label(query: str, label: str, kind: str) -> float:
     return _best(prepared, names, ratio(query, names.fulls[0]), 0, forms=prepared.may_begin(names))[0]
 
 
-def labels_of(name: str, aliases: Iterable[str]) -> list[str]:
-    """The names an entity answers to, canonical first."""
-    return [name, *aliases]
-
-
 def rank(
     query: str,
     entities: Iterable[tuple[int, str, list[str]] | tuple[int, str, list[str], list[str]]],
@@ -443,5 +438,5 @@ def close_candidates(candidates: list[Candidate]) -> list[Candidate]:
 
 __all__: list[Any] = [
     "AMBIGUITY_MARGIN", "DEFAULT_MIN_SCORE", "SUGGEST_MIN_SCORE", "Candidate", "Names", "Query",
-    "close_candidates", "is_ambiguous", "labels_of", "prepare_names", "prepare_query", "rank", "score_label",
+    "close_candidates", "is_ambiguous", "prepare_names", "prepare_query", "rank", "score_label",
 ]  # fmt: skip

@@ -204,12 +204,7 @@ class Entities(Mapping[str, Entity]):
     def at(self, ordinal: int) -> Entity:
         entity = self._decoded.get(ordinal)
         if entity is None:
-            if self._fallback is not None:
-                return self._fallback[ordinal]
-            try:
-                entity = entity_from_record(self._record(ordinal), self.name_of)
-            except cache.CacheCorrupt as error:
-                return self._give_up(error)[ordinal]
+            entity = self._decode(ordinal)
             if len(self._decoded) >= _DECODED_KEPT:
                 self._decoded.clear()
             self._decoded[ordinal] = entity
@@ -273,9 +268,12 @@ class Entities(Mapping[str, Entity]):
     def values(self) -> Iterator[Entity]:  # type: ignore[override]
         if self._fallback is not None:
             return iter(self._fallback)
-        return (self._decoded.get(n) or self._decode_once(n) for n in range(len(self._records)))
+        return (self._decoded.get(n) or self._decode(n) for n in range(len(self._records)))
 
-    def _decode_once(self, ordinal: int) -> Entity:
+    def _decode(self, ordinal: int) -> Entity:
+        """The entity at ``ordinal``, decoded now (from the fact file once a record has failed its check)."""
+        if self._fallback is not None:
+            return self._fallback[ordinal]
         try:
             return entity_from_record(self._record(ordinal), self.name_of)
         except cache.CacheCorrupt as error:
@@ -359,22 +357,27 @@ class FactStore:
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> FactStore:
         """Open a fact base through its cache when it can; a cache problem only costs speed."""
-        store = cls.__new__(cls)
-        store.warnings = []
-        store._open(Path(path) if path else default_facts_path(), use_cache, read_cache=True)
-        return store
+        return _Opening(Path(path) if path else default_facts_path(), use_cache).store(read_cache=True)
 
-    def _open(self, path: Path, use_cache: bool, read_cache: bool) -> None:
-        name = os.fspath(path)
-        stat = None
-        if use_cache and read_cache:
+
+class _Opening:
+    """One opening of a fact base: its path, whether a cache is used, and the warnings so far."""
+
+    def __init__(self, path: Path, use_cache: bool) -> None:
+        self.path = path
+        self.name = os.fspath(path)
+        self.use_cache = use_cache
+        self.warnings: list[str] = []
+
+    def store(self, read_cache: bool) -> FactStore:
+        name, stat = self.name, None
+        if self.use_cache and read_cache:
             # warm path: a fact file unchanged since it was hashed is not read again (see cache.py)
             try:
                 stat = os.stat(name)
                 digest = cache.known_digest(name, stat) if stat.st_size <= max_bytes() else None
                 if digest is not None:
-                    self._from_cache(cache.read(cache.cache_path(digest), digest, LAYOUT), path, digest)
-                    return
+                    return self._from_cache(cache.read(cache.cache_path(digest), digest, LAYOUT), digest)
             except cache.CacheCorrupt:
                 pass  # warned about below, after hashing, if it is still there
             except OSError:
@@ -382,65 +385,64 @@ class FactStore:
         import hashlib
 
         started = cache.now_ns()
-        data = read_bytes(path)
+        data = read_bytes(self.path)
         digest = hashlib.sha256(data).hexdigest()
-        target = cache.cache_path(digest) if use_cache else None
-        if target is not None and read_cache and self._read_cache(target, path, digest):
-            if stat is not None:
-                cache.remember_digest(name, stat, digest, started)
-            return
+        target = cache.cache_path(digest) if self.use_cache else None
+        if target is not None and read_cache:
+            cached = self._cached(target, digest)
+            if cached is not None:
+                if stat is not None:
+                    cache.remember_digest(name, stat, digest, started)
+                return cached
         facts, entities = _checked(data, name)
         del data  # a 1M-entity file is 1.5 GB: not kept through the index build
         facts.digest = digest
-        self.facts, self.index = facts, NameIndex.build(entities.kinds_and_labels())
-        entities.name_entities_with(self.index.name)
+        opened = FactStore(facts, NameIndex.build(entities.kinds_and_labels()), self.warnings)
+        entities.name_entities_with(opened.index.name)
         if target is not None:
-            self._write_cache(target, name, stat, digest, started)
+            self._write_cache(opened, target, stat, digest, started)
+        return opened
 
-    def _read_cache(self, target: Path, path: Path, digest: str) -> bool:
+    def _cached(self, target: Path, digest: str) -> FactStore | None:
         try:
-            self._from_cache(cache.read(target, digest, LAYOUT), path, digest)
-            return True
+            return self._from_cache(cache.read(target, digest, LAYOUT), digest)
         except FileNotFoundError:
             pass
         except cache.CacheCorrupt:
             self.warnings.append(f"ignoring a damaged cache file {target}; rebuilding it")
         except OSError:
             pass  # unreadable cache: only speed is lost
-        return False
+        return None
 
-    def _from_cache(self, found: cache.CacheFile, path: Path, digest: str) -> None:
-        name = os.fspath(path)
-
-        def recover() -> list[Entity]:
-            """A cache record failed its check mid-command: read the file again, rewrite the cache."""
-            self.warnings.append(f"ignoring a damaged cache file for {name}; rebuilding it")
-            again = FactStore.__new__(FactStore)
-            again.warnings = self.warnings
-            again._open(path, use_cache=True, read_cache=False)
-            return list(again.facts.entities.values())
-
-        entities = Entities(found.ids, found.records, recover)
+    def _from_cache(self, found: cache.CacheFile, digest: str) -> FactStore:
+        entities = Entities(found.ids, found.records, self._recover)
         entities.name_entities_with(found.index.name)
         if len(entities) != found.index.size:
             raise cache.CacheCorrupt("the records do not match the index")
-        self.facts = FactBase(_Sources(found.sources), entities, path=name, digest=digest)
-        self.index = found.index
+        facts = FactBase(_Sources(found.sources), entities, path=self.name, digest=digest)
+        return FactStore(facts, found.index, self.warnings)
 
-    def _write_cache(self, target: Path, name: str, stat: os.stat_result | None, digest: str, started: int) -> None:
-        facts = self.facts
+    def _recover(self) -> list[Entity]:
+        """A cache record failed its check mid-command: read the file again, rewrite the cache."""
+        self.warnings.append(f"ignoring a damaged cache file for {self.name}; rebuilding it")
+        return list(self.store(read_cache=False).facts.entities.values())
+
+    def _write_cache(
+        self, opened: FactStore, target: Path, stat: os.stat_result | None, digest: str, started: int
+    ) -> None:
+        facts = opened.facts
         try:
             cache.write(
                 target,
                 digest=digest,
                 layout=LAYOUT,
-                index=self.index,
+                index=opened.index,
                 ids=facts.entities,
-                records=self.entities.records(),
+                records=opened.entities.records(),
                 sources=tuple(_source_record(source) for source in facts.sources.values()),
             )
             if stat is not None:
-                previous = cache.remember_digest(name, stat, digest, started)
+                previous = cache.remember_digest(self.name, stat, digest, started)
                 if previous is not None and previous != digest:
                     cache.cache_path(previous).unlink(missing_ok=True)  # the edited file's old cache
         except OSError:

@@ -294,9 +294,9 @@ def test_the_warm_path_imports_neither_yaml_nor_rich(tmp_path: Path) -> None:
     assert "Ada Lovelace" in result.stdout
 
 
-# -- the batch's JSON, written from the cache's records -------------------------------------------
+# -- the batch's JSON, written field by field -------------------------------------------
 def _batch_json_as_dumps_writes_it(catalog: Catalog, answers: list, fmt: str, ascii_only: bool) -> str:
-    """What ``render.batch`` wrote before it wrote records directly: entity_json through _dumps."""
+    """The batch as ``json.dumps`` writes it (through ``_dumps``, with its extra escapes) from the dicts."""
     from factcli.render import _dumps, _status_word, entity_json
 
     def rows(answer) -> list:
@@ -315,7 +315,7 @@ def _hostile_facts() -> str:
 
 
 @pytest.mark.parametrize("base", ["shipped", "mini", "hostile"])
-def test_the_batch_json_written_from_records_is_what_entity_json_gives(tmp_path: Path, base: str) -> None:
+def test_the_batch_json_is_what_json_dumps_writes(tmp_path: Path, base: str) -> None:
     import io
 
     from factcli.query import ALL_KINDS

@@ -529,3 +529,16 @@ def test_show_suggests_the_ids_of_what_the_words_name(cli):
     result = cli("show", "jenkins")
     assert result.exit_code == 1 and result.stdout == ""
     assert f"'{jenkins}'" in result.stderr
+
+
+def test_the_json_fields_come_in_the_order_the_readme_documents(cli) -> None:
+    """The README's example match is the contract: every key, in order, for an entity and a numeric claim."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### The JSON contract", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+    example = json.loads(block)
+    [match] = as_json(cli("who", "Jenkins", "--format", "json"))[:1]
+    assert list(match) == list(example)
+    numeric = next(c for c in match["claims"] if c.get("value") is not None)
+    assert list(numeric) == list(example["claims"][0])
+    plain = next(c for c in match["claims"] if "value" not in c)
+    assert list(plain) == [key for key in example["claims"][0] if key not in ("value", "unit", "qualifier")]
