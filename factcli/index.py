@@ -203,7 +203,10 @@ class NameIndex:
         )
 
     def name(self, ordinal: int) -> str:
-        return self.labels(ordinal)[0]
+        """The entity's canonical name (the first label, without decoding the others)."""
+        return str(self._labels[self._label_off[ordinal] : self._label_off[ordinal + 1]], "utf-8").partition(
+            _LABEL_SEPARATOR
+        )[0]
 
     def kind(self, ordinal: int) -> str:
         return self.kind_names[self._kinds[ordinal]]

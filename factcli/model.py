@@ -4,8 +4,11 @@ An ``Entity`` (person, organization, place, event or figure) holds ``Claim``s; e
 carries one or more ``Citation``s, each a verbatim quote from a ``Source``. Nothing here
 reads files or prints: see ``load`` and ``check``.
 
-The value classes are ``records.Frozen`` subclasses: what ``@dataclass(frozen=True,
-slots=True)`` gives, without a dataclass's cost at every start-up.
+Entities, claims, citations, dates and periods are named tuples: a batch decodes tens of
+thousands of them from the cache, and a tuple is built in one step where a slotted class sets
+its fields one at a time (each class's ``SCHEMA`` and methods sit on a subclass). ``Source``
+is a ``values.Frozen`` class: what ``@dataclass(frozen=True, slots=True)`` gives, without a
+dataclass's cost at every start-up.
 """
 
 from __future__ import annotations
@@ -52,30 +55,18 @@ def parse_number(text: str) -> int | float:
     return float(plain) if "." in plain else int(plain)
 
 
-class PartialDate(Frozen):
+class _PartialDateFields(NamedTuple):
+    year: int
+    month: int | None = None
+    day: int | None = None
+    decade: bool = False
+    approximate: bool = False
+
+
+class PartialDate(_PartialDateFields):
     """A date known to a year, month or day, or only to a decade ("1960s")."""
 
-    __slots__ = ("year", "month", "day", "decade", "approximate")  # noqa: RUF023  # field order
-
-    year: int
-    month: int | None
-    day: int | None
-    decade: bool
-    approximate: bool
-
-    def __init__(
-        self,
-        year: int,
-        month: int | None = None,
-        day: int | None = None,
-        decade: bool = False,
-        approximate: bool = False,
-    ) -> None:
-        set_field(self, "year", year)
-        set_field(self, "month", month)
-        set_field(self, "day", day)
-        set_field(self, "decade", decade)
-        set_field(self, "approximate", approximate)
+    __slots__ = ()
 
     @property
     def precision(self) -> str:
@@ -136,17 +127,15 @@ class PartialDate(Frozen):
         return cls(year, month, day, approximate=approximate)
 
 
-class Period(Frozen):
+class _PeriodFields(NamedTuple):
+    start: PartialDate
+    end: PartialDate | None = None
+
+
+class Period(_PeriodFields):
     """A point in time (``end is None``) or a span from ``start`` to ``end``."""
 
-    __slots__ = ("start", "end")  # noqa: RUF023  # field order
-
-    start: PartialDate
-    end: PartialDate | None
-
-    def __init__(self, start: PartialDate, end: PartialDate | None = None) -> None:
-        set_field(self, "start", start)
-        set_field(self, "end", end)
+    __slots__ = ()
 
     @property
     def precision(self) -> str:
@@ -213,9 +202,7 @@ class Claim(_ClaimFields):
     The fields in ``SCHEMA`` are what a fact file says (and what the cache keeps); the last
     four are filled in when the claim is read from a fact base: the id and name of the entity
     it belongs to, and the names of the entities ``related`` and ``attributed_to`` point to,
-    so that whoever shows a claim needs nothing but the claim. Claims and citations are named
-    tuples, not ``Frozen`` classes: a batch decodes ~10^4 of them, and a tuple is built in one
-    step where slots are set one by one (~1 us a claim).
+    so that whoever shows a claim needs nothing but the claim.
     """
 
     __slots__ = ()
@@ -227,40 +214,24 @@ class Claim(_ClaimFields):
     }  # fmt: skip
 
 
-class Entity(Frozen):
-    """A person, organization, place, event or figure with its claims."""
-
-    __slots__ = ("id", "kind", "name", "summary", "aliases", "date", "claims")  # noqa: RUF023  # field order
-    SCHEMA: ClassVar[dict[str, str]] = {
-        "id": "slug!", "kind": "kind!", "name": "text!", "summary": "text!", "aliases": "aliases", "date": "date",
-        "claims": "claims",
-    }  # fmt: skip
-
+class _EntityFields(NamedTuple):
     id: str
     kind: str
     name: str
     summary: str
-    aliases: tuple[str, ...]
-    date: Period | None
-    claims: tuple[Claim, ...]
+    aliases: tuple[str, ...] = ()
+    date: Period | None = None
+    claims: tuple[Claim, ...] = ()
 
-    def __init__(
-        self,
-        id: str,
-        kind: str,
-        name: str,
-        summary: str,
-        aliases: tuple[str, ...] = (),  # noqa: A002
-        date: Period | None = None,
-        claims: tuple[Claim, ...] = (),
-    ) -> None:
-        set_field(self, "id", id)
-        set_field(self, "kind", kind)
-        set_field(self, "name", name)
-        set_field(self, "summary", summary)
-        set_field(self, "aliases", aliases)
-        set_field(self, "date", date)
-        set_field(self, "claims", claims)
+
+class Entity(_EntityFields):
+    """A person, organization, place, event or figure with its claims."""
+
+    __slots__ = ()
+    SCHEMA: ClassVar[dict[str, str]] = {
+        "id": "slug!", "kind": "kind!", "name": "text!", "summary": "text!", "aliases": "aliases", "date": "date",
+        "claims": "claims",
+    }  # fmt: skip
 
 
 class Source(Frozen):

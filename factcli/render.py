@@ -194,7 +194,8 @@ class _JsonText:
             self._dates[id(period)] = (period, written)  # the period is kept alive: its id stays its own
         return written
 
-    def claim(self, claim: Claim) -> str:
+    def claim(self, claim: Claim, subject: str | None = None) -> str:
+        """A claim's JSON; ``subject``: its subject's id already written (a whole entity's claims share it)."""
         string, text = self.string, self._text
         date = self._undated if claim.date is None else self._date_fields(claim.date)
         as_of = "null" if claim.as_of is None else string(_period_json(claim.as_of)[0])
@@ -216,16 +217,19 @@ class _JsonText:
             [f'{{"source": {string(c.source)}, "quote": {string(c.quote)}}}' for c in claim.citations]
         )
         return (
-            f'{{"text": {string(claim.text)}, "subject": {string(claim.subject)}, {date}, "as_of": {as_of}, '
+            f'{{"text": {string(claim.text)}, "subject": {subject or string(claim.subject)}, {date}, "as_of": {as_of}, '
             f'{number}{links}"citations": [{citations}]}}'
         )
 
     def entity(self, entity: Entity, score: float | None, matched: str | None, claims: Iterable[Claim] | None) -> str:
-        string, value = self.string, self.value
+        string, value, write = self.string, self.value, self.claim
+        entity_id, own = entity.id, string(entity.id)
         aliases = ", ".join([string(alias) for alias in entity.aliases])
-        written = ", ".join([self.claim(claim) for claim in (entity.claims if claims is None else claims)])
+        written = ", ".join(
+            [write(c, own if c.subject == entity_id else None) for c in (entity.claims if claims is None else claims)]
+        )
         return (
-            f'{{"id": {string(entity.id)}, "kind": {string(entity.kind)}, "name": {string(entity.name)}, '
+            f'{{"id": {own}, "kind": {string(entity.kind)}, "name": {string(entity.name)}, '
             f'"aliases": [{aliases}], "score": {value(score)}, "summary": {string(entity.summary)}, '
             f'"matched": {value(matched)}, "date": {"null" if entity.date is None else string(str(entity.date))}, '
             f'"claims": [{written}]}}'

@@ -57,7 +57,7 @@ def _period(record: Any) -> Period | None:
     period = _PERIODS.get(record)
     if period is None:
         start, end = record
-        period = Period(PartialDate(*start), None if end is None else PartialDate(*end))
+        period = _new(Period, (_new(PartialDate, start), None if end is None else _new(PartialDate, end)))
         if len(_PERIODS) < 1 << 16:
             _PERIODS[record] = period
     return period
@@ -97,7 +97,7 @@ def entity_from_record(record: tuple[Any, ...], name_of: Callable[[str], str]) -
         # then the fields the store fills in: subject, subject_name and a name per reference
         values += (entity_id, name, *[None if values[n] is None else name_of(values[n]) for n in _CLAIM_REFERENCES])
         claims.append(_new(Claim, values))  # all of Claim._fields, in order
-    return Entity(entity_id, kind, name, summary, tuple(aliases), _period(date), tuple(claims))
+    return _new(Entity, (entity_id, kind, name, summary, tuple(aliases), _period(date), tuple(claims)))
 
 
 _SOURCE_FIELDS = tuple(Source.SCHEMA)
