@@ -64,10 +64,10 @@ def _period(record: Any) -> Period | None:
 
 
 def _claim_record(claim: Claim) -> tuple[Any, ...]:
-    values = [getattr(claim, field) for field in _CLAIM_FIELDS]
+    values = list(claim[: len(_CLAIM_FIELDS)])  # the stored fields come first (tests/test_cache.py)
     for n in _CLAIM_DATES:
         values[n] = _date_record(values[n])
-    values[_CLAIM_CITATIONS] = tuple((c.source, c.quote) for c in claim.citations)
+    values[_CLAIM_CITATIONS] = tuple([tuple(c) for c in claim.citations])
     return tuple(values)
 
 
