@@ -64,7 +64,7 @@ def _period(record: Any) -> Period | None:
 
 
 def _claim_record(claim: Claim) -> tuple[Any, ...]:
-    values = list(claim[: len(_CLAIM_FIELDS)])  # the stored fields come first (tests/test_cache.py)
+    values: list[Any] = list(claim[: len(_CLAIM_FIELDS)])  # the stored fields come first (tests/test_cache.py)
     for n in _CLAIM_DATES:
         values[n] = _date_record(values[n])
     values[_CLAIM_CITATIONS] = tuple([tuple(c) for c in claim.citations])
