@@ -10,7 +10,7 @@ import sys
 
 def main() -> None:
     try:
-        from factcli.cli import main as run
+        from factcli.cli import main as run  # noqa: PLC0415 (lazy: `--version` answers before the CLI is imported)
 
         run()
     except KeyboardInterrupt:

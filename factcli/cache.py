@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import stat as modes
 import struct
 import time
 import zlib
@@ -176,7 +177,7 @@ def read(path: Path, digest: str, layout: str) -> CacheFile:
 
     Everything but the entity records is checked here; each record is checked when read.
     """
-    import mmap
+    import mmap  # noqa: PLC0415 (lazy: only a cache that is read maps)
 
     descriptor = _open_regular(path)
     try:
@@ -230,8 +231,6 @@ def _open_regular(path: Path | str) -> int:
     Something that is not a file at a cache path (a directory, a device) is not damage to
     warn about on every run: it is treated like a missing cache, and left alone.
     """
-    import stat as modes
-
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         if not modes.S_ISREG(os.fstat(descriptor).st_mode):

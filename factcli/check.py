@@ -69,7 +69,7 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice nearest in spelling to ``word``, if any is near enough (60 %)."""
     options = list(choices)
     if len(options) > _DIFFLIB_UP_TO:
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz, process  # noqa: PLC0415 (lazy: start-up)
 
         best = process.extractOne(word, options, scorer=fuzz.ratio, score_cutoff=60)
         return best[0] if best else None

@@ -7,6 +7,7 @@ for the table. Options work before or after the command (``factcli -f json who X
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -31,7 +32,7 @@ MAX_QUERY_CHARS = 1000
 
 def _say(message: str) -> None:
     """One line on stderr, with anything a terminal would obey escaped."""
-    from .render import printable
+    from .render import printable  # noqa: PLC0415 (lazy: per command, start-up)
 
     line = printable(message.replace("\n", " "))
     stream = sys.stderr
@@ -149,8 +150,6 @@ class _ClosedStdout:
     encoding = "utf-8"
 
     def write(self, text: str) -> int:
-        import errno
-
         raise OSError(errno.EBADF, "standard output is closed")
 
     def flush(self) -> None:
@@ -212,7 +211,7 @@ class Settings:
 def _complete_names(incomplete: str) -> list[str]:
     """Entity names for shell completion, from the warm cache only (never parses YAML)."""
     try:
-        from .store import complete_names
+        from .store import complete_names  # noqa: PLC0415 (lazy: per command, start-up)
 
         return complete_names(incomplete, os.environ.get("FACTCLI_FACTS") or None)
     except Exception:
@@ -299,7 +298,7 @@ def _settings(
 
 
 def _catalog(settings: Settings) -> Any:
-    from .query import Catalog
+    from .query import Catalog  # noqa: PLC0415 (lazy: per command, start-up)
 
     catalog = Catalog.open(settings.facts, use_cache=not settings.no_cache)
     _say_warnings(catalog)
@@ -313,7 +312,7 @@ def _say_warnings(catalog: Any) -> None:
 
 
 def _renderer(settings: Settings) -> Any:
-    from .render import renderer_for
+    from .render import renderer_for  # noqa: PLC0415 (lazy: per command, start-up)
 
     return renderer_for(settings.format.value if settings.format else None)
 
@@ -363,7 +362,7 @@ def _report_miss(answer: Any) -> None:
         hint = f"; did you mean {', '.join(repr(s) for s in answer.suggestions)}?" if answer.suggestions else ""
         _say(f"no match for {answer.query!r}{hint}")
     elif answer.ambiguous:
-        from .query import as_number
+        from .query import as_number  # noqa: PLC0415 (lazy: per command, start-up)
 
         more = "name the quantity instead" if as_number(answer.query) is not None else "add more of the name"
         _say(f"{answer.query!r} is ambiguous: {len(answer.matches)} candidates; {more}")
@@ -408,7 +407,7 @@ def who(
       factcli who "Soga Hitomi" --format json
       factcli who - --format jsonl < names.txt
     """
-    from .query import PEOPLE_AND_ORGANIZATIONS
+    from .query import PEOPLE_AND_ORGANIZATIONS  # noqa: PLC0415 (lazy: per command, start-up)
 
     return _lookup(ctx, query, PEOPLE_AND_ORGANIZATIONS, _settings(ctx, facts, format, limit, min_score, no_cache))
 
@@ -429,7 +428,7 @@ def what(
     Example:
       factcli what "Hanoi summit"
     """
-    from .query import EVENTS
+    from .query import EVENTS  # noqa: PLC0415 (lazy: per command, start-up)
 
     return _lookup(ctx, query, EVENTS, _settings(ctx, facts, format, limit, min_score, no_cache))
 
@@ -452,7 +451,7 @@ def figure(
       factcli figure repatriation
       factcli figure 1,800
     """
-    from .query import FIGURES
+    from .query import FIGURES  # noqa: PLC0415 (lazy: per command, start-up)
 
     return _lookup(ctx, query, FIGURES, _settings(ctx, facts, format, limit, min_score, no_cache))
 
@@ -535,7 +534,7 @@ def timeline(
       factcli timeline --from 2002 --to 2004
       factcli timeline Jenkins
     """
-    from .query import TimeSpan
+    from .query import TimeSpan  # noqa: PLC0415 (lazy: per command, start-up)
 
     settings = _settings(ctx, facts, format, no_cache=no_cache)
     query = _check_query(query) if query is not None else None  # bad arguments fail before any work
@@ -636,7 +635,7 @@ def check(
     Example:
       factcli check --facts facts.yaml --sources ../shared/seeds
     """
-    from .store import load
+    from .store import load  # noqa: PLC0415 (lazy: per command, start-up)
 
     settings = _settings(ctx, facts, None)
     try:
@@ -653,7 +652,7 @@ def check(
 
 
 def _say_plain(message: str) -> None:
-    from .render import printable
+    from .render import printable  # noqa: PLC0415 (lazy: per command, start-up)
 
     print(printable(message), file=sys.stderr)
 
@@ -693,7 +692,7 @@ def main() -> None:
     if name is None:
         app()
         return
-    import copy
+    import copy  # noqa: PLC0415 (lazy: only help text needs it)
 
     single = copy.copy(app)
     single.registered_commands = [

@@ -248,7 +248,7 @@ class NameIndex:
         chosen.discard(self._id(token))
         if not chosen:
             return []
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz, process  # noqa: PLC0415 (lazy: start-up)
 
         vocabulary = self.vocabulary
         candidates = sorted(chosen)

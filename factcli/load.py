@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from array import array
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -189,8 +190,6 @@ def read_bytes(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
 
 def _regular_size(handle: Any) -> int | None:
     """The size of a regular file (None for a FIFO, device or anything stat cannot size)."""
-    import stat
-
     try:
         status = os.fstat(handle.fileno())
     except OSError:
@@ -297,7 +296,7 @@ def parse_tree(text: str | bytes, name: str, *, on_entity: OnEntity | None = Non
     caller that checks entities as they come (``check.EntityStream``) keeps the tree from
     holding ~8 kB of nodes an entity. Without it the whole tree is built.
     """
-    import yaml
+    import yaml  # noqa: PLC0415 (lazy: a warm start never parses)
 
     walker = _Walker(name, on_entity)
     try:

@@ -41,8 +41,10 @@ characters, or once anything else has imported rapidfuzz, rapidfuzz does the sco
 from __future__ import annotations
 
 import sys
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from .normalize import LIGHT_WORDS, fold, folded_variants, initials
@@ -118,8 +120,8 @@ def _scorer(work: int) -> Any:
         if "rapidfuzz" not in sys.modules and _python_work + work <= _PYTHON_WORK:
             _python_work += work
             return None
-        from rapidfuzz.fuzz import ratio
-        from rapidfuzz.process import extract
+        from rapidfuzz.fuzz import ratio  # noqa: PLC0415 (lazy: start-up)
+        from rapidfuzz.process import extract  # noqa: PLC0415 (lazy: start-up)
 
         _rapidfuzz = (ratio, extract)
     return _rapidfuzz
@@ -376,9 +378,6 @@ def _pool(
 def _typo_readings(text: str, everything: list[Names], min_score: float) -> dict[int, tuple[float, int]]:
     """Per pool position, ``(score, label)`` of the typo reading where it reaches ``min_score``:
     one call over every label of the pool, best first."""
-    from bisect import bisect_right
-    from itertools import accumulate
-
     fulls = [full for names in everything for full in names.fulls]
     offsets = [0, *accumulate([len(names.fulls) for names in everything])]
     typo: dict[int, tuple[float, int]] = {}

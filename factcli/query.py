@@ -204,7 +204,7 @@ class Catalog:
     def show(self, entity_id: str) -> Answer:
         entity = self.get(entity_id)
         if entity is None:
-            from .check import closest
+            from .check import closest  # noqa: PLC0415 (lazy: only a miss suggests)
 
             # the ids of what the words name ("show jenkins"), then the nearest spelling of an id
             named = self.lookup(entity_id.replace("-", " "), ALL_KINDS, limit=3)
@@ -231,7 +231,7 @@ class Catalog:
             claims = tuple(c for c in self.facts.claims() if c.attributed_to == speaker.entity.id)
             matches = [Match(speaker.entity, speaker.score, speaker.matched, claims)] if claims else []
             return Answer(query, matches)
-        from rapidfuzz import fuzz
+        from rapidfuzz import fuzz  # noqa: PLC0415 (lazy: start-up)
 
         folded = fold(query)
         groups: dict[str, list[Claim]] = {}
@@ -250,7 +250,7 @@ class Catalog:
         ``limit`` hits at most; ``SEARCH_LIMIT`` unless told.
         """
         min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
-        from rapidfuzz import fuzz
+        from rapidfuzz import fuzz  # noqa: PLC0415 (lazy: start-up)
 
         folded = fold(query)
         if not folded:

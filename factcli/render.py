@@ -151,7 +151,7 @@ class _JsonText:
     """
 
     def __init__(self, ascii_only: bool) -> None:
-        from json.encoder import encode_basestring, encode_basestring_ascii
+        from json.encoder import encode_basestring, encode_basestring_ascii  # noqa: PLC0415 (lazy: only JSON output)
 
         self.string = encode_basestring_ascii if ascii_only else encode_basestring
         self._encoder = _encoder(ensure_ascii=ascii_only)
@@ -420,7 +420,7 @@ class DelimitedRenderer(Renderer):
         self.tabs = tabs
 
     def _rows(self, rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> None:
-        import csv
+        import csv  # noqa: PLC0415 (lazy: only CSV output)
 
         writer = csv.writer(self.out, delimiter="\t" if self.tabs else ",", lineterminator="\n")
         writer.writerow(columns)
@@ -621,7 +621,7 @@ class RichRenderer(TextRenderer):
     @property
     def console(self) -> Any:
         if self._console is None:
-            from rich.console import Console
+            from rich.console import Console  # noqa: PLC0415 (lazy: only a terminal)
 
             color = self.env.color
             self._console = Console(
@@ -644,7 +644,7 @@ class RichRenderer(TextRenderer):
         self.console.print(table)
 
     def _entity(self, view: EntityView) -> None:
-        from rich.text import Text
+        from rich.text import Text  # noqa: PLC0415 (lazy: only a terminal)
 
         console = self.console
         console.print(Text(self._shown(view.header[0]), style="bold"))
@@ -670,8 +670,8 @@ class RichRenderer(TextRenderer):
         self.console.print(table)
 
     def _table(self, title: str | None, columns: Iterable[str]) -> Any:
-        from rich import box
-        from rich.table import Table
+        from rich import box  # noqa: PLC0415 (lazy: only a terminal)
+        from rich.table import Table  # noqa: PLC0415 (lazy: only a terminal)
 
         table = Table(
             title=title, box=box.SIMPLE_HEAD if self.env.color else box.ASCII, show_lines=False, highlight=False
@@ -681,7 +681,7 @@ class RichRenderer(TextRenderer):
         return table
 
     def _texts(self, *cells: str) -> list[Any]:
-        from rich.text import Text
+        from rich.text import Text  # noqa: PLC0415 (lazy: only a terminal)
 
         return [Text(self._shown(cell)) for cell in cells]
 

@@ -315,7 +315,7 @@ def load(path: str | os.PathLike[str] | None = None, *, sources_dir: str | os.Pa
     data = read_bytes(path)
     facts, entities = _checked(data, os.fspath(path), sources_dir=sources_dir)
     entities.name_entities_with(_names_by_ordinal(entities))
-    import hashlib  # here, not at the top: a warm lookup never hashes
+    import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
 
     facts.digest = hashlib.sha256(data).hexdigest()
     return facts
@@ -328,7 +328,7 @@ def _names_by_ordinal(entities: Entities) -> Callable[[int], str]:
 
 def _checked(data: bytes, name: str, *, sources_dir: str | os.PathLike[str] | None = None) -> tuple[FactBase, Entities]:
     """Decode, parse and check a fact file's bytes (``name`` is its path, for the problems)."""
-    from .check import EntityStream, validate  # here: a warm start never checks (nor imports difflib)
+    from .check import EntityStream, validate  # noqa: PLC0415 (lazy: a warm start never checks)
 
     # quotes are checked against the sources on the whole tree; otherwise entity by entity
     stream = EntityStream(name, _compress) if sources_dir is None else None
@@ -382,7 +382,7 @@ class _Opening:
                 pass  # warned about below, after hashing, if it is still there
             except OSError:
                 pass  # missing fact file: read_bytes reports it; unreadable cache: only speed is lost
-        import hashlib
+        import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
 
         started = cache.now_ns()
         data = read_bytes(self.path)
@@ -454,7 +454,7 @@ def complete_names(incomplete: str, path: str | os.PathLike[str] | None = None) 
     name = os.fspath(path or default_facts_path())
     digest = cache.known_digest(name, os.stat(name))  # remembered: the file is not even read
     if digest is None:
-        import hashlib
+        import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
 
         digest = hashlib.sha256(Path(name).read_bytes()).hexdigest()
     index = cache.read(cache.cache_path(digest), digest, LAYOUT).index

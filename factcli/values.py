@@ -41,12 +41,12 @@ class Frozen:
         return f"{type(self).__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self._fields)})"
 
     def __setattr__(self, name: str, value: object) -> None:
-        from dataclasses import FrozenInstanceError
+        from dataclasses import FrozenInstanceError  # noqa: PLC0415 (lazy: only on a misuse)
 
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
-        from dataclasses import FrozenInstanceError
+        from dataclasses import FrozenInstanceError  # noqa: PLC0415 (lazy: only on a misuse)
 
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
