@@ -47,7 +47,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
-from .normalize import LIGHT_WORDS, fold, folded_variants, initials
+from .normalize import LIGHT_WORDS, common_words, fold, folded_variants, initials
 from .values import Frozen, set_field
 
 DEFAULT_MIN_SCORE = 75.0  # below this a query matches nothing (exit 1, "did you mean")
@@ -60,6 +60,11 @@ WORD_PREFIX_SCORE = 85.0  # a query word that begins a label word ("Jenk" in "je
 TOKEN_CUTOFF = 50.0  # a word less similar than this does not count as matched at all
 WORDS_FACTOR = 0.95  # the words reading tops out here, under a whole exact or prefix match
 SUGGEST_MIN_SCORE = 40.0  # nearest names worth offering as "did you mean"
+# A person or organization only close to the query (one common word of a description, a
+# different name such as "Jenkinson") scores at most this: offered as "did you mean", never
+# an answer at the default --min-score.
+MERELY_CLOSE_SCORE = 70.0
+_NAMED_KINDS = frozenset({"person", "organization"})
 
 _NAMES_CACHE_SIZE = 1 << 14  # entities whose folded names are kept between queries (~1 kB each)
 _FORMS_CACHE_SIZE = 1 << 14
@@ -164,7 +169,7 @@ class Candidate(Frozen):
 class Names(Frozen):
     """An entity's name and aliases, folded for scoring (one entry per label)."""
 
-    __slots__ = ("kind", "labels", "fulls", "words", "all_words", "heads")  # noqa: RUF023  # field order
+    __slots__ = ("kind", "labels", "fulls", "words", "all_words", "heads", "form_kinds", "common")  # noqa: RUF023
 
     kind: str
     labels: tuple[str, ...]
@@ -172,6 +177,8 @@ class Names(Frozen):
     words: tuple[tuple[str, ...], ...]
     all_words: frozenset[str]
     heads: frozenset[str]
+    form_kinds: tuple[str, ...]
+    common: tuple[frozenset[str], ...]
 
     def __init__(
         self,
@@ -181,6 +188,8 @@ class Names(Frozen):
         words: tuple[tuple[str, ...], ...],
         all_words: frozenset[str],
         heads: frozenset[str],
+        form_kinds: tuple[str, ...],
+        common: tuple[frozenset[str], ...],
     ) -> None:
         set_field(self, "kind", kind)
         set_field(self, "labels", labels)  # as written, for ``Candidate.matched``
@@ -188,6 +197,8 @@ class Names(Frozen):
         set_field(self, "words", words)  # the words of each folded label
         set_field(self, "all_words", all_words)
         set_field(self, "heads", heads)  # every word an exact form can begin with: the words and any initials
+        set_field(self, "form_kinds", form_kinds)  # per label: the kind its exact forms are made for
+        set_field(self, "common", common)  # per label: its common words (written in lower case)
 
 
 @lru_cache(maxsize=_NAMES_CACHE_SIZE)
@@ -204,13 +215,19 @@ def _prepared_names(kind: str, labels: tuple[str, ...], fulls: tuple[str, ...]) 
 
 def _names(kind: str, labels: tuple[str, ...], fulls: tuple[str, ...]) -> Names:
     words = tuple([tuple(full.split()) for full in fulls])
+    if kind == "person":  # the given names' initials count as a word ("C. R. Jenkins": "cr")
+        words = tuple([(*w, "".join([p[0] for p in w[:-1]])) if len(w) >= 3 else w for w in words])
     all_words = frozenset().union(*words)
     heads = all_words
     if kind == "organization":
         extra = {short for label_words in words if (short := initials(list(label_words)))}
         if extra:
             heads = all_words | extra
-    return Names(kind, labels, fulls, words, all_words, heads)
+    common = tuple([common_words(label) for label in labels])
+    # a person's label that says what someone is ("U.S. official", "returnees from Japan") is
+    # no personal name: its words are not name parts that match on their own
+    form_kinds = tuple(["description" if kind == "person" and c else kind for c in common])
+    return Names(kind, labels, fulls, words, all_words, heads, form_kinds, common)
 
 
 @lru_cache(maxsize=_FORMS_CACHE_SIZE)
@@ -298,7 +315,7 @@ def _best(
         for where, full in enumerate(names.fulls):
             if begins is not None and names.kind != "organization" and begins.isdisjoint(names.words[where]):
                 continue  # (an organization's initials are no word of its name)
-            joined = _forms(full, names.kind)
+            joined = _forms(full, names.form_kinds[where])
             for key in query.exact_keys:
                 if key in joined:
                     return EXACT_SCORE, where
@@ -307,18 +324,54 @@ def _best(
                 score = PREFIX_SCORE + PREFIX_SPAN * len(query.text) / shortest
                 if score > best:
                     best, best_label = score, where
-    if not words or best >= 100.0 * WORDS_FACTOR or not query.weight:
-        return best, best_label
-    for where, label_words in enumerate(names.words):
-        if not label_words:
-            continue
-        total = 0.0
-        for _, weight, memo in query.counted:
-            total += weight * max(map(memo.__getitem__, label_words))
-        score = WORDS_FACTOR * total / query.weight
-        if score > best:
-            best, best_label = score, where
+    if words and best < 100.0 * WORDS_FACTOR and query.weight:
+        for where, label_words in enumerate(names.words):
+            if not label_words:
+                continue
+            total = 0.0
+            for _, weight, memo in query.counted:
+                total += weight * max(map(memo.__getitem__, label_words))
+            score = WORDS_FACTOR * total / query.weight
+            if score > best:
+                best, best_label = score, where
+    if best > MERELY_CLOSE_SCORE and names.kind in _NAMED_KINDS and _merely_close(query, names, best_label):
+        best = MERELY_CLOSE_SCORE
     return best, best_label
+
+
+def _merely_close(query: Query, names: Names, where: int) -> bool:
+    """Whether a person or organization that is not an exact match is only close to the query:
+    a query that is one common word of a label ("official" for "U.S. official"), or a name
+    that is a different name ("Jenkinson", "Robertson", "Ichiro", "Kim Jong Nam")."""
+    label_words = names.words[where]
+    counted = query.counted
+    if len(counted) == 1:
+        memo = counted[0][2]
+        nearest = max(label_words, key=memo.__getitem__)
+        if memo[nearest] and nearest in names.common[where]:
+            return True
+    if names.form_kinds[where] != "person":
+        return False
+    query_words = query.text.split()
+    joined = {a + b for a, b in zip(query_words, query_words[1:], strict=False)}  # "jun ichiro"
+    for word, length, memo in counted:
+        if word in label_words or length == 1:
+            continue
+        if any(pair in label_words and word in pair for pair in joined):
+            continue
+        if any(_another_name(word, other) for other in label_words):
+            return True
+        if len(counted) >= 2 and not max(map(memo.__getitem__, label_words)):
+            return True  # a word of the query with no counterpart at all in the name
+    return False
+
+
+def _another_name(word: str, name: str) -> bool:
+    """``word`` contains the name part with two letters or more around it ("jenkinson",
+    "robertson"), or is its end ("ichiro" in "koichiro"): a different name, not a typo."""
+    if len(name) >= 3 and name in word and len(word) - len(name) >= 2:
+        return True
+    return len(word) >= 3 and name.endswith(word) and len(name) - len(word) >= 2
 
 
 def score_label(query: str, label: str, kind: str) -> float:

@@ -53,6 +53,18 @@ def fold(text: str) -> str:
     return " ".join(words)
 
 
+#: Lower-case words that may belong to a personal name as written ("Ludwig van Beethoven").
+NAME_PARTICLES = frozenset({"van", "von", "de", "del", "der", "da", "di", "du", "la", "le", "bin", "al", "el", "san"})
+
+
+def common_words(label: str) -> frozenset[str]:
+    """The folded words of a label that are written in lower case: common nouns ("U.S.
+    official", "returnees from Japan"), not names. Empty for a name. (A capitalised first
+    word may be either: "Daughters of ...".)"""
+    found = [fold(word) for word in label.split() if word[:1].isalpha() and word[:1].islower()]
+    return frozenset(w for f in found for w in f.split() if w not in NAME_PARTICLES and w not in PARTICLES)
+
+
 def _join_initials(match: re.Match[str]) -> str:
     return match.group().replace(" ", "")
 

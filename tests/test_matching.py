@@ -55,7 +55,7 @@ NOT_IN_FACT_BASE = ["Obama", "Vladimir Putin", "Tanaka", "John Smith", "Moon Jae
                     "Hillary Clinton", "Kim Il Sung", "Nakayama", "Yokohama", "Koizumi Shinjiro", "Sato",
                     "Suzuki", "Tokyo Electric", "Toyota", "Samsung", "asdfgh", "qwerty", "Ronald Reagan",
                     "Bill Clinton", "Taro Aso", "Yoko Ono", "Mitsubishi", "Park Geun-hye", "Kawasaki",
-                    "Hashimoto",
+                    "Hashimoto", "Kim Jong Nam",
                     # near-spellings of names in the fact base: edit distance alone cannot tell
                     "Jenkinson", "Robertson", "Ichiro", "Kimura", "Kim Yo Jong"]  # fmt: skip
 
@@ -219,9 +219,9 @@ def test_chosen_scorer_beats_the_plain_scorers(measured):
 
 
 def test_chosen_scorer_rarely_matches_names_not_in_the_fact_base(measured):
-    # measured: 4 of 36, all near-spellings (Jenkinson -> Jenkins, Ichiro -> Koichiro...)
+    # measured: 0 of 36 (4 before the "merely close" rule: Jenkinson -> Jenkins, Ichiro -> Koichiro...)
     false_matches = measured[CHOSEN]["false_matches"]
-    assert len(false_matches) <= 5, false_matches
+    assert len(false_matches) <= 1, false_matches
     assert len(false_matches) <= min(len(r["false_matches"]) for name, r in measured.items() if name != CHOSEN) + 2
 
 

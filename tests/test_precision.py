@@ -1,0 +1,81 @@
+"""Precision before recall: a common word or a merely close name is no confident answer.
+
+Each example was a confident wrong answer (exit 0) before; now it is a miss with
+suggestions (exit 1) or a tie (exit 3), checked through the JSON contract.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from factcli.match import MERELY_CLOSE_SCORE, rank
+from factcli.normalize import common_words
+
+
+def _answer(cli, *args: str) -> tuple[int, list[dict], str]:
+    result = cli(*args, "-f", "json")
+    return result.exit_code, json.loads(result.stdout or "[]"), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "wrong"),
+    [
+        ("Kim Jong Nam", "kim-jong-un"),  # a different person: one name part differs wholly
+        ("Jenkinson", "charles-robert-jenkins"),  # a longer name that contains "Jenkins"
+        ("Robertson", "charles-robert-jenkins"),
+        ("Ichiro", "koichiro-iizuka"),  # the end of another name
+        ("official", "senior-trump-administration-official"),  # a common word of "U.S. official"
+        ("government", "japanese-government"),
+        ("spouses", "japanese-spouses-of-koreans"),
+    ],
+)
+def test_a_merely_close_name_is_a_miss_with_a_suggestion(cli, query: str, wrong: str) -> None:
+    code, matches, stderr = _answer(cli, "who", query)
+    assert code == 1, matches
+    assert matches == []
+    assert "did you mean" in stderr
+
+
+def test_japan_is_no_confident_person(cli) -> None:
+    """'returnees from Japan' is a description: 'Japan' is not one of its name parts."""
+    code, matches, _ = _answer(cli, "who", "Japan")
+    assert code in (1, 3)
+    assert code == 1 or len(matches) > 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Kim Jong Un", "kim-jong-un"),
+        ("Kim Jung Un", "kim-jong-un"),  # a typo is still a typo
+        ("Jenkins", "charles-robert-jenkins"),
+        ("C. R. Jenkins", "charles-robert-jenkins"),  # initials
+        ("Jun-ichiro Koizumi", "junichiro-koizumi"),  # a name split by a hyphen
+        ("Kim Jong-eun", "kim-jong-un"),  # a romanization one letter longer
+        ("Trump official", "senior-trump-administration-official"),
+        ("Foreign Ministry", "japan-foreign-ministry"),
+    ],
+)
+def test_names_and_their_typos_still_answer(cli, query: str, expected: str) -> None:
+    code, matches, _ = _answer(cli, "who", query)
+    assert code == 0
+    assert matches[0]["id"] == expected
+
+
+def test_common_words_are_the_lower_case_ones() -> None:
+    assert common_words("U.S. official") == {"official"}
+    assert common_words("returnees from Japan") == {"returnees", "from"}
+    assert common_words("Charles Robert Jenkins") == frozenset()
+    assert common_words("Daughters of Charles Robert Jenkins and Hitomi Soga") == frozenset()  # particles aside
+    assert common_words("Ludwig van Beethoven") == frozenset()
+
+
+def test_a_merely_close_candidate_is_still_offered() -> None:
+    """Capped, not dropped: the suggestions come from the same ranking at a lower score."""
+    pool = [(0, "person", ["Charles Robert Jenkins", "Jenkins"]), (1, "person", ["Hitomi Soga"])]
+    assert rank("Jenkinson", pool) == []
+    near = rank("Jenkinson", pool, 0.0)
+    assert near[0].ordinal == 0 and near[0].score == MERELY_CLOSE_SCORE
+    assert rank("Jenkins", pool)[0].score == 100.0
