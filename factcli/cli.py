@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -208,14 +209,28 @@ class Settings:
         self.no_cache = no_cache
 
 
-def _complete_names(incomplete: str) -> list[str]:
-    """Entity names for shell completion, from the warm cache only (never parses YAML)."""
-    try:
-        from .store import complete_names  # noqa: PLC0415 (lazy: per command, start-up)
+_SHELL_SPECIAL = re.compile(r"[^\w@%+=:,./-]")
 
-        return complete_names(incomplete, os.environ.get("FACTCLI_FACTS") or None)
-    except Exception:
-        return []
+
+def _completer(kinds: tuple[str, ...] | None, *, ids: bool = False) -> Any:
+    """Shell completion of what a command can return: names of ``kinds``, or ids (``show``),
+    from the warm cache only (never parses YAML). Bash inserts a completion as it is given,
+    so a name of several words is given quoted there; zsh and fish quote on their own."""
+
+    def complete(incomplete: str) -> list[str]:
+        try:
+            from .store import complete_names  # noqa: PLC0415 (lazy: per command, start-up)
+
+            found = complete_names(incomplete, os.environ.get("FACTCLI_FACTS") or None, kinds, ids=ids)
+        except Exception:
+            return []
+        if os.environ.get("_FACTCLI_COMPLETE", "").endswith("bash"):
+            # backslashes, as bash's printf %q writes them (Typer keeps only what begins with
+            # the word typed, so 'Charles Robert Jenkins' in quotes would be dropped)
+            return [_SHELL_SPECIAL.sub(r"\\\g<0>", value) for value in found]
+        return found
+
+    return complete
 
 
 class Format(str, Enum):
@@ -332,10 +347,9 @@ def _read_queries() -> list[str]:
     try:
         for number, line in enumerate(sys.stdin, 1):
             line = line.rstrip("\r\n")
-            if line.strip():
-                if len(line) > MAX_QUERY_CHARS:
-                    raise UsageError(f"stdin line {number}: the query is longer than {MAX_QUERY_CHARS:,} characters")
-                queries.append(line)
+            if len(line) > MAX_QUERY_CHARS:
+                raise UsageError(f"stdin line {number}: the query is longer than {MAX_QUERY_CHARS:,} characters")
+            queries.append(line)  # a blank line too: it is answered in place ([] and a miss), so line N answers line N
     except UnicodeDecodeError as error:  # a strict PYTHONIOENCODING and bytes it cannot decode
         raise UsageError(f"stdin is not {error.encoding} text (byte 0x{error.object[error.start]:02x})") from None
     return queries
@@ -358,7 +372,9 @@ def _lookup(ctx: typer.Context, query: str, kinds: tuple[str, ...], settings: Se
 
 
 def _report_miss(answer: Any) -> None:
-    if not answer.matches:
+    if not answer.query.strip():
+        _say("a blank query matches nothing")
+    elif not answer.matches:
         hint = f"; did you mean {', '.join(repr(s) for s in answer.suggestions)}?" if answer.suggestions else ""
         _say(f"no match for {answer.query!r}{hint}")
     elif answer.ambiguous:
@@ -379,12 +395,20 @@ def _status(answers: list[Any]) -> int:
     return ExitCode.FOUND
 
 
-QueryArgument = Annotated[
+_QUERY_HELP = "A name, as you would write it; '-' reads one per line from stdin."
+WhoArgument = Annotated[
+    str, typer.Argument(help=_QUERY_HELP, autocompletion=_completer(("person", "organization")), show_default=False)
+]
+WhatArgument = Annotated[
+    str, typer.Argument(help=_QUERY_HELP, autocompletion=_completer(("event",)), show_default=False)
+]
+FigureArgument = Annotated[
+    str, typer.Argument(help=_QUERY_HELP, autocompletion=_completer(("figure",)), show_default=False)
+]
+SaidArgument = Annotated[
     str,
     typer.Argument(
-        help="A name, as you would write it; '-' reads one per line from stdin.",
-        autocompletion=_complete_names,
-        show_default=False,
+        help=_QUERY_HELP, autocompletion=_completer(("person", "organization", "place")), show_default=False
     ),
 ]
 
@@ -392,7 +416,7 @@ QueryArgument = Annotated[
 @app.command()
 def who(
     ctx: typer.Context,
-    query: QueryArgument,
+    query: WhoArgument,
     facts: FactsOption = None,
     format: FormatOption = None,
     limit: LimitOption = None,
@@ -415,7 +439,7 @@ def who(
 @app.command()
 def what(
     ctx: typer.Context,
-    query: QueryArgument,
+    query: WhatArgument,
     facts: FactsOption = None,
     format: FormatOption = None,
     limit: LimitOption = None,
@@ -436,7 +460,7 @@ def what(
 @app.command()
 def figure(
     ctx: typer.Context,
-    query: QueryArgument,
+    query: FigureArgument,
     facts: FactsOption = None,
     format: FormatOption = None,
     limit: LimitOption = None,
@@ -487,7 +511,7 @@ def search(
 @app.command()
 def said(
     ctx: typer.Context,
-    query: QueryArgument,
+    query: SaidArgument,
     facts: FactsOption = None,
     format: FormatOption = None,
     limit: LimitOption = None,
@@ -518,16 +542,30 @@ def said(
 @app.command()
 def timeline(
     ctx: typer.Context,
-    query: str | None = typer.Argument(None, help="Only what concerns this name.", show_default=False),
+    query: str | None = typer.Argument(
+        None, help="Only what concerns this name.", autocompletion=_completer(None), show_default=False
+    ),
     start: str | None = typer.Option(
         None, "--from", metavar="DATE", help="From this date (1978, 2002-10, 2019-02-27).", show_default=False
     ),
     end: str | None = typer.Option(None, "--to", metavar="DATE", help="Up to this date.", show_default=False),
     facts: FactsOption = None,
     format: FormatOption = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", min=1, max=10_000, help="At most this many rows, the earliest first."),
+    ] = None,
+    min_score: MinScoreOption = None,
     no_cache: NoCacheOption = False,
 ) -> int:
     """Dated events and claims in order, with each date's precision.
+
+    With a QUERY, it is looked up as a name among every kind (people, organizations, places,
+    events, figures; --min-score as for 'who'), and the timeline keeps the rows about that one
+    entity (its own, and others' claims about it) and those of its events: the ones it took
+    part in, that are about it, took place there or are named after it; nobody else's. A name
+    several entities share equally ("Chimura") covers each of them, says so on stderr and
+    exits 3.
 
     \b
     Example:
@@ -536,24 +574,51 @@ def timeline(
     """
     from .query import TimeSpan  # noqa: PLC0415 (lazy: per command, start-up)
 
-    settings = _settings(ctx, facts, format, no_cache=no_cache)
+    settings = _settings(ctx, facts, format, limit=limit, min_score=min_score, no_cache=no_cache)
     query = _check_query(query) if query is not None else None  # bad arguments fail before any work
     span = TimeSpan(start, end)
     catalog = _catalog(settings)
-    entries = catalog.timeline(span, query)
-    _renderer(settings).timeline(entries)
-    _say_warnings(catalog)
-    if not entries:
-        _say("nothing dated in that range")
+    found = catalog.timeline(span, query, min_score=settings.min_score, limit=limit or _given(ctx, "limit"))
+    answer = found.answer
+    if answer is not None and not answer.matches:
+        _report_miss(answer)
         return ExitCode.NOT_FOUND
-    return ExitCode.FOUND
+    _renderer(settings).timeline(found.entries)
+    _say_warnings(catalog)
+    if answer is not None and answer.ambiguous:
+        names = ", ".join(m.entity.name for m in answer.matches)
+        _say(f"{answer.query!r} names {len(answer.matches)} entities equally ({names}): the rows of each")
+    if len(found.entries) < found.total:
+        _say(f"{len(found.entries)} of {found.total} rows (--limit)")
+    if not found.entries:
+        about = f" about {answer.matches[0].entity.name!r}" if answer is not None and not answer.ambiguous else ""
+        within = f" from {start}" * bool(start) + f" to {end}" * bool(end)
+        _say(f"nothing dated{about}{within}")
+        return ExitCode.NOT_FOUND
+    return ExitCode.AMBIGUOUS if answer is not None and answer.ambiguous else ExitCode.FOUND
+
+
+def _given(ctx: typer.Context, option: str) -> Any:
+    """An option given before the command (``factcli -n 5 timeline``)."""
+    return getattr(ctx.obj, option, None) if ctx.obj is not None else None
+
+
+def _refuse_options_for(ctx: typer.Context, command: str) -> None:
+    """-n and --min-score before a command that neither limits nor matches: a usage error, not ignored."""
+    for option, flag in (("limit", "-n/--limit"), ("min_score", "--min-score")):
+        if _given(ctx, option) is not None:
+            raise UsageError(f"{flag} does not apply to '{command}'")
 
 
 @app.command()
 def show(
     ctx: typer.Context,
     entity_id: str = typer.Argument(
-        ..., metavar="ID", help="An entity id, exactly (see 'search').", show_default=False
+        ...,
+        metavar="ID",
+        help="An entity id, exactly (see 'search').",
+        autocompletion=_completer(None, ids=True),
+        show_default=False,
     ),
     facts: FactsOption = None,
     format: FormatOption = None,
@@ -565,6 +630,7 @@ def show(
     Example:
       factcli show charles-robert-jenkins
     """
+    _refuse_options_for(ctx, "show")
     settings = _settings(ctx, facts, format, no_cache=no_cache)
     entity_id = _check_query(entity_id)
     catalog = _catalog(settings)
@@ -589,6 +655,7 @@ def sources(
     Example:
       factcli sources --format csv
     """
+    _refuse_options_for(ctx, "sources")
     settings = _settings(ctx, facts, format, no_cache=no_cache)
     catalog = _catalog(settings)
     _renderer(settings).sources(catalog.sources())
@@ -610,6 +677,7 @@ def stats(
       factcli stats
       factcli stats --format json | jq .claims
     """
+    _refuse_options_for(ctx, "stats")
     settings = _settings(ctx, facts, format, no_cache=no_cache)
     catalog = _catalog(settings)
     _renderer(settings).stats(catalog.stats())
@@ -637,6 +705,7 @@ def check(
     """
     from .store import load  # noqa: PLC0415 (lazy: per command, start-up)
 
+    _refuse_options_for(ctx, "check")
     settings = _settings(ctx, facts, None)
     try:
         facts_base = load(settings.facts, sources_dir=sources_dir)

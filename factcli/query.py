@@ -22,6 +22,7 @@ PEOPLE_AND_ORGANIZATIONS = ("person", "organization")
 EVENTS = ("event",)
 FIGURES = ("figure",)
 ALL_KINDS = ("person", "organization", "place", "event", "figure")
+_EVENT_LINKS = frozenset({"has-participant", "about", "located-in"})  # an event's claims tying it to an entity
 LOOKUP_LIMIT = 10
 SEARCH_LIMIT = 20  # search lists more than a lookup: it finds words, not one entity
 
@@ -97,6 +98,17 @@ class SearchHit(Mutable):
         self.field = field  # name, alias, summary, claim, quote
         self.text = text
         self.claim = claim
+
+
+class Timeline(Mutable):
+    """A timeline's rows; with a query, the answer that says what it named (a miss: no rows)."""
+
+    __slots__ = ("answer", "entries", "total")  # noqa: RUF023  # field order: init, eq and repr
+
+    def __init__(self, answer: Answer | None, entries: list[TimelineEntry], total: int) -> None:
+        self.answer = answer
+        self.entries = entries
+        self.total = total  # rows before --limit
 
 
 class TimelineEntry(Mutable):
@@ -281,28 +293,80 @@ class Catalog:
         hits.sort(key=lambda h: -h.score)
         return hits[: SEARCH_LIMIT if limit is None else limit]
 
-    def timeline(self, span: TimeSpan | None = None, query: str | None = None) -> list[TimelineEntry]:
-        """Dated claims and events in order, within ``span`` and about what ``query`` names."""
+    def timeline(
+        self,
+        span: TimeSpan | None = None,
+        query: str | None = None,
+        *,
+        min_score: float | None = None,
+        limit: int | None = None,
+    ) -> Timeline:
+        """Dated claims and events in order, within ``span``; with a ``query``, only the rows
+        about what it names (its own, and others' claims about it) and those of its events
+        (``_events_of``); nobody else's.
+
+        The query is looked up among every kind (``min_score`` as for ``lookup``); a tie
+        ("Chimura") covers each of the tied entities, and the answer says it was a tie. At
+        most ``limit`` rows, the earliest first.
+        """
         low, high = (span.low, span.high) if span is not None else (None, None)
-        subjects: set[str] | None = None
-        if query:
-            answer = self.lookup(query, limit=20)
-            subjects = {m.entity.id for m in answer.matches}
+        answer: Answer | None = None
+        subjects: set[str] | None = None  # whose rows are all kept: the entity and its events
+        named_ids: set[str] = set()  # whose rows in others' claims are kept too
+        if query is not None:
+            answer = self.lookup(query, ALL_KINDS, min_score=min_score)
+            if not answer.matches:
+                return Timeline(answer, [], 0)
+            named = answer.matches if answer.ambiguous else answer.matches[:1]
+            named_ids = {m.entity.id for m in named}
+            subjects = named_ids | self._events_of([m.entity for m in named])
         entries = []
         for entity in self.entities():
-            related_hit = subjects is None or entity.id in subjects
-            if entity.date and related_hit:
+            whole = subjects is None or entity.id in subjects
+            if entity.date and whole:
                 entries.append(TimelineEntry(entity.date, entity, None))
-            for claim in entity.claims:
-                if claim.date and (related_hit or (subjects is not None and claim.related in subjects)):
-                    entries.append(TimelineEntry(claim.date, entity, claim))
+            entries += [
+                TimelineEntry(claim.date, entity, claim)
+                for claim in entity.claims
+                if claim.date and (whole or claim.related in named_ids)  # another's claim about it
+            ]
         entries = [
             e
             for e in entries
             if (low is None or e.when.latest() >= low) and (high is None or e.when.earliest() <= high)
         ]
         entries.sort(key=lambda e: (e.when.earliest(), e.when.latest(), e.entity.name))
-        return entries
+        return Timeline(answer, entries if limit is None else entries[:limit], len(entries))
+
+    def _events_of(self, named: list[Entity]) -> set[str]:
+        """The events these entities took part in, that are about them or that took place there
+        (their participant-in claims; the events' has-participant, about and located-in claims),
+        and the events named after them ("Rumsfeld's statement opposing a pardon for Jenkins")."""
+        ids = {entity.id for entity in named}
+        events = {
+            claim.related
+            for entity in named
+            for claim in entity.claims
+            if claim.relation == "participant-in" and claim.related is not None
+        }
+        names = {f" {fold(label)} " for entity in named for label in self._names_meaning(entity)}
+        for ordinal in self.index.ordinals_of_kinds(EVENTS):
+            if any(name in f" {folded} " for folded in self.index.folded(ordinal) for name in names):
+                events.add(self._entities.ids()[ordinal])
+                continue
+            event = self.entity_at(ordinal)
+            if any(c.relation in _EVENT_LINKS and c.related in ids for c in event.claims):
+                events.add(event.id)
+        return events
+
+    def _names_meaning(self, entity: Entity) -> list[str]:
+        """The entity's name and the aliases that mean it alone ("Jenkins", not "Kim")."""
+        meaning = [entity.name]
+        for alias in entity.aliases:
+            answer = self.lookup(alias, (entity.kind,), limit=1)
+            if not answer.ambiguous and [m.entity.id for m in answer.matches] == [entity.id]:
+                meaning.append(alias)
+        return meaning
 
     def sources(self) -> list[tuple[Source, int]]:
         counts = self.facts.citation_counts()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import marshal
 import os
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -449,17 +449,35 @@ class _Opening:
             pass  # a read-only or full cache dir costs speed, not the answer
 
 
-def complete_names(incomplete: str, path: str | os.PathLike[str] | None = None) -> list[str]:
-    """Entity names beginning with ``incomplete``, from a warm cache only (never parses YAML)."""
+def complete_names(
+    incomplete: str,
+    path: str | os.PathLike[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    *,
+    ids: bool = False,
+) -> list[str]:
+    """Names of the entities of ``kinds`` (every kind if None) beginning with ``incomplete``, or
+    their ids with ``ids``; from a warm cache only (never parses YAML)."""
     name = os.fspath(path or default_facts_path())
     digest = cache.known_digest(name, os.stat(name))  # remembered: the file is not even read
     if digest is None:
         import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
 
         digest = hashlib.sha256(Path(name).read_bytes()).hexdigest()
-    index = cache.read(cache.cache_path(digest), digest, LAYOUT).index
+    opened = cache.read(cache.cache_path(digest), digest, LAYOUT)
+    index = opened.index
+    wanted = None if kinds is None else set(kinds)
     folded = incomplete.casefold()
     names: set[str] = set()
+    if ids:
+        entity_ids = str(opened.ids, "utf-8").split("\n")
+        names.update(
+            entity_ids[n]
+            for n in range(index.size)
+            if entity_ids[n].startswith(folded) and (wanted is None or index.kind(n) in wanted)
+        )
+        return sorted(names)[:50]
     for ordinal in range(index.size):  # the index's labels: no entity record is decoded
-        names.update(label for label in index.labels(ordinal) if label.casefold().startswith(folded))
+        if wanted is None or index.kind(ordinal) in wanted:
+            names.update(label for label in index.labels(ordinal) if label.casefold().startswith(folded))
     return sorted(names)[:50]

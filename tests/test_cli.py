@@ -377,11 +377,15 @@ def test_min_score(cli):
 def test_who_dash_reads_one_query_per_line(cli):
     result = cli("who", "-", "--format", "jsonl", input="Jenkins\nKim\n\nSoga Hitomi\n")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(lines) == 3 and all(isinstance(line, list) for line in lines)
+    assert len(lines) == 4 and all(isinstance(line, list) for line in lines)
     assert lines[0][0]["id"] == "charles-robert-jenkins"
     assert {m["id"] for m in lines[1]} == {"kim-jong-il", "kim-jong-un"}
-    assert lines[2][0]["id"] == "hitomi-soga"
-    assert result.exit_code == 3  # one answer is ambiguous, none missing
+    assert lines[2] == []  # the blank line, answered in place: line N answers line N
+    assert lines[3][0]["id"] == "hitomi-soga"
+    assert result.exit_code == 1  # the blank line found nothing
+    assert "blank" in result.stderr
+    full = cli("who", "-", "--format", "jsonl", input="Jenkins\nKim\nSoga Hitomi\n")
+    assert full.exit_code == 3  # one answer is ambiguous, none missing
     miss = cli("who", "-", "-f", "jsonl", input="Jenkins\nxyzzyq\n")
     assert miss.exit_code == 1
     assert [json.loads(line) for line in miss.stdout.splitlines()][1] == []

@@ -79,3 +79,54 @@ def test_a_merely_close_candidate_is_still_offered() -> None:
     near = rank("Jenkinson", pool, 0.0)
     assert near[0].ordinal == 0 and near[0].score == MERELY_CLOSE_SCORE
     assert rank("Jenkins", pool)[0].score == 100.0
+
+
+# -- timeline scope ---------------------------------------------------------------------------------
+def _timeline(cli, *args: str) -> tuple[int, list[dict], str]:
+    result = cli("timeline", *args, "-f", "json")
+    return result.exit_code, json.loads(result.stdout or "[]"), result.stderr
+
+
+def test_timeline_of_a_person_is_theirs_and_their_events_only(cli) -> None:
+    code, rows, _ = _timeline(cli, "Kim Jong Il")
+    assert code == 0 and rows
+    assert not any("Kim Jong Un" in row["name"] for row in rows), rows  # the old answer: 4 of 5 rows
+    assert {row["id"] for row in rows} == {"koizumi-kim-jong-il-meeting"}
+
+
+def test_timeline_of_a_shared_family_name_covers_each_and_their_event(cli) -> None:
+    code, rows, stderr = _timeline(cli, "Chimura")
+    assert code == 3 and "Yasushi Chimura" in stderr and "Fukie Chimura" in stderr
+    entities = {row["id"] for row in rows}
+    assert {"yasushi-chimura", "fukie-chimura", "chimura-abduction"} <= entities
+    assert not entities & {"hitomi-soga", "kaoru-hasuike"}
+
+
+def test_timeline_of_a_place_has_the_events_held_there(cli) -> None:
+    code, rows, _ = _timeline(cli, "Hanoi")
+    assert code == 0 and {row["id"] for row in rows} == {"hanoi-summit"}
+
+
+def test_timeline_names_its_miss_not_a_range(cli) -> None:
+    code, rows, stderr = _timeline(cli, "Megumi")
+    assert code == 1 and rows == []
+    assert "no match for 'Megumi'" in stderr and "range" not in stderr
+
+
+def test_timeline_min_score_and_limit_do_something_wherever_written(cli) -> None:
+    loose = cli("timeline", "Jenkns", "-f", "jsonl")
+    strict = cli("timeline", "Jenkns", "--min-score", "99", "-f", "jsonl")
+    assert loose.exit_code == 0 and strict.exit_code == 1
+    assert cli("--min-score", "99", "timeline", "Jenkns").exit_code == 1
+    every = cli("timeline", "Jenkins", "-f", "json")
+    two = cli("timeline", "Jenkins", "-n", "2", "-f", "json")
+    assert len(json.loads(every.stdout)) > 2
+    assert json.loads(two.stdout) == json.loads(every.stdout)[:2] and "2 of" in two.stderr
+    assert cli("-n", "2", "timeline", "Jenkins", "-f", "json").stdout == two.stdout
+
+
+@pytest.mark.parametrize("command", ["stats", "sources"])
+@pytest.mark.parametrize("option", [("-n", "3"), ("--min-score", "90")])
+def test_an_option_a_command_cannot_use_is_refused(cli, command: str, option: tuple[str, str]) -> None:
+    result = cli(*option, command)
+    assert result.exit_code == 2 and "does not apply" in result.stderr and result.stdout == ""

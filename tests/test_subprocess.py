@@ -148,3 +148,30 @@ def test_shell_completion_offers_entity_names_once_the_cache_is_warm(tmp_path: P
     warm = run(env=complete)
     assert warm.returncode == 0
     assert "Smith" in warm.stdout.decode().splitlines()
+
+
+def _complete(words: str, env: dict[str, str], shell: str = "bash") -> list[str]:
+    result = run(env={**env, "_FACTCLI_COMPLETE": f"complete_{shell}", "COMP_WORDS": words, "COMP_CWORD": "2"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode().splitlines()
+
+
+def test_completion_offers_what_the_command_returns_quoted_for_bash(tmp_path: Path) -> None:
+    env = {"FACTCLI_FACTS": str(ROOT / "facts.yaml"), "FACTCLI_CACHE_DIR": str(tmp_path)}
+    assert run("who", "Jenkins", env=env).returncode == 0  # warms the cache
+    who = _complete("factcli who Ch", env)
+    assert "Charles\\ Robert\\ Jenkins" in who  # one word to bash: the completed command runs
+    assert not any(" " in line.replace("\\ ", "") for line in who)
+    assert not any("Abduction" in line for line in _complete("factcli who Ab", env))  # events are not people
+    assert "Abduction\\ of\\ Hitomi\\ Soga" in _complete("factcli what Ab", env)
+    show = _complete("factcli show jenk", env)
+    assert show and all(line.startswith("jenkins") and " " not in line for line in show)  # ids, as show wants
+    said = _complete("factcli said North", env)
+    assert "North\\ Korea" in said  # a country speaks
+    word = "Charles\\ Robert\\ Jenkins"
+    completed = subprocess.run(  # what bash does with the completed word
+        ["bash", "-c", f"printf '%s\\n' {word}"],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.stdout == "Charles Robert Jenkins\n"
