@@ -11,7 +11,7 @@ import errno
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -356,13 +356,21 @@ def _read_queries() -> list[str]:
 
 
 def _lookup(ctx: typer.Context, query: str, kinds: tuple[str, ...], settings: Settings) -> int:
+    limit, min_score = settings.limit, settings.min_score
+    return _answer_each(query, settings, lambda catalog, q: catalog.lookup(q, kinds, limit=limit, min_score=min_score))
+
+
+def _answer_each(
+    query: str, settings: Settings, ask: Callable[[Any, str], Any], report: Callable[[Any], None] | None = None
+) -> int:
+    """One query, or with ``-`` one per stdin line: ``ask(catalog, query)`` each, report misses, render."""
     queries = _read_queries() if query == "-" else [_check_query(query)]  # a bad query fails before any work
     catalog = _catalog(settings)
     renderer = _renderer(settings)
-    answers = [catalog.lookup(q, kinds, limit=settings.limit, min_score=settings.min_score) for q in queries]
+    answers = [ask(catalog, q) for q in queries]
     _say_warnings(catalog)
     for answer in answers:
-        _report_miss(answer)
+        (report or _report_miss)(answer)
     if query == "-":
         renderer.batch(answers)
     else:
@@ -372,8 +380,13 @@ def _lookup(ctx: typer.Context, query: str, kinds: tuple[str, ...], settings: Se
 
 
 def _report_miss(answer: Any) -> None:
+    named = answer.named
     if not answer.query.strip():
         _say("a blank query matches nothing")
+    elif not answer.matches and named is not None and named.kind == "place":
+        import shlex  # noqa: PLC0415 (lazy: only this miss needs it)
+
+        _say(f"{answer.query!r} is a place: try factcli where {shlex.quote(answer.query)}")
     elif not answer.matches:
         hint = f"; did you mean {', '.join(repr(s) for s in answer.suggestions)}?" if answer.suggestions else ""
         _say(f"no match for {answer.query!r}{hint}")
@@ -404,12 +417,6 @@ WhatArgument = Annotated[
 ]
 FigureArgument = Annotated[
     str, typer.Argument(help=_QUERY_HELP, autocompletion=_completer(("figure",)), show_default=False)
-]
-SaidArgument = Annotated[
-    str,
-    typer.Argument(
-        help=_QUERY_HELP, autocompletion=_completer(("person", "organization", "place")), show_default=False
-    ),
 ]
 
 
@@ -508,35 +515,102 @@ def search(
     return ExitCode.FOUND
 
 
+StatementLimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", "-n", min=1, max=10_000, help="At most this many statements [default: all].", show_default=False
+    ),
+]
+SpeakerArgument = Annotated[
+    str,
+    typer.Argument(
+        help="Who said it: a name, a place, or the words an article uses ('government sources'); "
+        "'-' reads one per line from stdin.",
+        autocompletion=_completer(("person", "organization", "place")),
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def said(
     ctx: typer.Context,
-    query: SaidArgument,
+    query: SpeakerArgument,
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    limit: StatementLimitOption = None,
+    min_score: MinScoreOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """Statements attributed to a person, body or country, or to an unnamed speaker, with quotes and sources.
+
+    A speaker is a person, an organization, a place, or the words an article uses for an unnamed
+    one ("informed sources", "a senior Foreign Ministry official"). Names match as in 'who'. A
+    speaker named exactly (case, accents and punctuation aside, with or without "a", "an",
+    "the") wins over any near one; two exact speakers, or two near ones within 2 points, are
+    ambiguous (exit 3, each listed). A speaker with no statements is a miss (exit 1). Each
+    statement is listed once, however many entities it is recorded on; -n limits statements.
+
+    \b
+    Example:
+      factcli said Kawaguchi
+      factcli said "informed sources"
+      factcli said "North Korea" --format json
+      factcli said - --format jsonl < speakers.txt
+    """
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache)
+    limit, min_score = settings.limit, settings.min_score
+    return _answer_each(
+        query, settings, lambda catalog, q: catalog.said(q, limit=limit, min_score=min_score), _report_unsaid
+    )
+
+
+def _report_unsaid(answer: Any) -> None:
+    if answer.ambiguous:
+        _report_miss(answer)
+    elif not answer.matches:
+        named = answer.named
+        known = f" ({named.kind} {named.name!r} is quoted nowhere)" if named is not None else ""
+        hint = f"; did you mean {', '.join(repr(s) for s in answer.suggestions)}?" if answer.suggestions else ""
+        _say(f"no statements attributed to {answer.query!r}{known}{hint}")
+
+
+PlaceArgument = Annotated[
+    str,
+    typer.Argument(
+        help="A place's name, as you would write it; '-' reads one per line from stdin.",
+        autocompletion=_completer(("place",)),
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def where(
+    ctx: typer.Context,
+    query: PlaceArgument,
     facts: FactsOption = None,
     format: FormatOption = None,
     limit: LimitOption = None,
     min_score: MinScoreOption = None,
     no_cache: NoCacheOption = False,
 ) -> int:
-    """Statements attributed to a person or body, with quotes and sources.
+    """Places: the place, its claims, and what is located there (the events held in it).
+
+    Only places are looked up, matched as 'who' matches names: exact (case, accents and
+    punctuation aside; an alias counts: "N. Korea", "U.S."), the start of a name, a typo, or
+    some of its words. Two equally good places are ambiguous (exit 3). 'who' and 'what' do not
+    answer with a place: a query that names one exactly gets a hint to use 'where'.
 
     \b
     Example:
-      factcli said Kawaguchi
-      factcli said "informed sources"
+      factcli where Hanoi
+      factcli where Geneva --format json
+      factcli where - --format jsonl < places.txt
     """
     settings = _settings(ctx, facts, format, limit, min_score, no_cache)
-    text = _check_query(query)
-    catalog = _catalog(settings)
-    answer = catalog.said(text, limit=settings.limit, min_score=settings.min_score)
-    _say_warnings(catalog)
-    if answer.ambiguous:
-        _report_miss(answer)
-    elif not answer.matches:
-        _say(f"no statements attributed to {text!r}")
-    _renderer(settings).answer(answer)
-    _say_warnings(catalog)
-    return _status([answer])
+    limit, min_score = settings.limit, settings.min_score
+    return _answer_each(query, settings, lambda catalog, q: catalog.where(q, limit=limit, min_score=min_score))
 
 
 @app.command()

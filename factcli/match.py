@@ -64,7 +64,7 @@ SUGGEST_MIN_SCORE = 40.0  # nearest names worth offering as "did you mean"
 # different name such as "Jenkinson") scores at most this: offered as "did you mean", never
 # an answer at the default --min-score.
 MERELY_CLOSE_SCORE = 70.0
-_NAMED_KINDS = frozenset({"person", "organization"})
+_NAMED_KINDS = frozenset({"person", "organization", "unnamed"})  # (unnamed: a speaker such as "informed sources")
 
 _NAMES_CACHE_SIZE = 1 << 14  # entities whose folded names are kept between queries (~1 kB each)
 _FORMS_CACHE_SIZE = 1 << 14
@@ -340,16 +340,10 @@ def _best(
 
 
 def _merely_close(query: Query, names: Names, where: int) -> bool:
-    """Whether a person or organization that is not an exact match is only close to the query:
-    a query that is one common word of a label ("official" for "U.S. official"), or a name
-    that is a different name ("Jenkinson", "Robertson", "Ichiro", "Kim Jong Nam")."""
+    """Whether a person's name that is not an exact match is only close to the query: the query
+    is a different name ("Jenkinson", "Robertson", "Ichiro", "Kim Jong Nam")."""
     label_words = names.words[where]
     counted = query.counted
-    if len(counted) == 1:
-        memo = counted[0][2]
-        nearest = max(label_words, key=memo.__getitem__)
-        if memo[nearest] and nearest in names.common[where]:
-            return True
     if names.form_kinds[where] != "person":
         return False
     query_words = query.text.split()
@@ -395,7 +389,9 @@ def rank(
     (``NameIndex.folded``; ``folded[i]`` must be ``fold(labels[i])``), which spares folding them.
 
     The same scores as ``max(score_label(...) for label in labels)``, computed for the whole
-    pool at once; only entities that one of the readings finds something for are scored.
+    pool at once; only entities that one of the readings finds something for are scored. One
+    rule needs the pool: a single common word several labels share answers none of them
+    (``_generic_word_capped``).
     """
     prepared = prepare_query(fold(query))
     if not prepared.text:
@@ -407,9 +403,39 @@ def rank(
     vocabulary = frozenset().union(*[names.heads for names in everything])
     prepared.learn(vocabulary)
     typo = _typo_readings(prepared.text, everything, min_score)
-    results = _scored(prepared, pool, vocabulary, typo, min_score)
+    results = _generic_word_capped(prepared, pool, _scored(prepared, pool, vocabulary, typo, min_score))
+    results = [c for c in results if c.score >= min_score]
     results.sort(key=lambda c: (-c.score, c.ordinal))
     return results
+
+
+def _generic_word_capped(query: Query, pool: list[tuple[int, Names]], results: list[Candidate]) -> list[Candidate]:
+    """A query of one word that is a common word of two or more speakers' or people's labels
+    ("official": "U.S. official", "an official"; "sources") answers none of them: they score
+    at most ``MERELY_CLOSE_SCORE``. A common word only one of them has ("attendee") still answers."""
+    if len(query.counted) != 1 or not results:
+        return results
+    memo = query.counted[0][2]
+
+    def common_hit(names: Names, where: int) -> bool:
+        common = names.common[where]
+        if not common or names.kind not in _NAMED_KINDS or not names.words[where]:
+            return False
+        nearest = max(names.words[where], key=memo.__getitem__)
+        return memo[nearest] >= WORD_PREFIX_SCORE and nearest in common
+
+    holders = [n for n, names in pool if any(common_hit(names, where) for where in range(len(names.fulls)))]
+    if len(holders) < 2:
+        return results
+    by_ordinal = dict(pool)
+    capped = []
+    for candidate in results:
+        names = by_ordinal[candidate.ordinal]
+        where = names.labels.index(candidate.matched)
+        if MERELY_CLOSE_SCORE < candidate.score < EXACT_SCORE and common_hit(names, where):
+            candidate = Candidate(candidate.ordinal, MERELY_CLOSE_SCORE, candidate.matched)
+        capped.append(candidate)
+    return capped
 
 
 def _pool(

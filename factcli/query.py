@@ -12,15 +12,28 @@ from collections.abc import Iterable, Iterator
 
 from .errors import UsageError
 from .index import SHORTLIST_ALL_BELOW, NameIndex
-from .match import DEFAULT_MIN_SCORE, SUGGEST_MIN_SCORE, Candidate, close_candidates, is_ambiguous, rank
+from .match import (
+    DEFAULT_MIN_SCORE,
+    EXACT_SCORE,
+    SUGGEST_MIN_SCORE,
+    Candidate,
+    close_candidates,
+    is_ambiguous,
+    rank,
+    ratio,
+)
 from .model import Claim, Entity, FactBase, PartialDate, Period, Source, parse_number
-from .normalize import fold
+from .normalize import LIGHT_WORDS, PARTICLES, fold
 from .store import Entities, FactStore
 from .values import Mutable
 
 PEOPLE_AND_ORGANIZATIONS = ("person", "organization")
 EVENTS = ("event",)
 FIGURES = ("figure",)
+PLACES = ("place",)
+SPEAKERS = ("person", "organization", "place")  # who ``said`` looks for, besides the unnamed attributions
+UNNAMED = "unnamed"  # the kind of an unnamed speaker ("informed sources"); its id is "unnamed:<attribution>"
+LOCATED_IN = "located-in"
 ALL_KINDS = ("person", "organization", "place", "event", "figure")
 _EVENT_LINKS = frozenset({"has-participant", "about", "located-in"})  # an event's claims tying it to an entity
 LOOKUP_LIMIT = 10
@@ -76,17 +89,27 @@ class Match(Mutable):
 
 
 class Answer(Mutable):
-    """The result of looking a name up: matches best first, and whether they are a tie."""
+    """The result of looking a name up: matches best first, and whether they are a tie.
 
-    __slots__ = ("query", "matches", "ambiguous", "suggestions")  # noqa: RUF023  # field order: init, eq and repr
+    ``named``, on a miss: an entity the query names exactly that is not an answer to this
+    question (``who Tokyo``: the place Tokyo; ``said Tokyo``: a speaker with no statements).
+    """
+
+    __slots__ = ("query", "matches", "ambiguous", "suggestions", "named")  # noqa: RUF023  # field order
 
     def __init__(
-        self, query: str, matches: list[Match], ambiguous: bool = False, suggestions: list[str] | None = None
+        self,
+        query: str,
+        matches: list[Match],
+        ambiguous: bool = False,
+        suggestions: list[str] | None = None,
+        named: Entity | None = None,
     ) -> None:
         self.query = query
         self.matches = matches
         self.ambiguous = ambiguous
         self.suggestions = [] if suggestions is None else suggestions  # nearest names on a miss
+        self.named = named
 
 
 class SearchHit(Mutable):
@@ -128,6 +151,8 @@ class Catalog:
         self.facts = store.facts
         self.index = store.index
         self._entities: Entities = store.entities
+        self._statements: tuple[dict[str, list[Claim]], dict[str, list[Claim]]] | None = None
+        self._located: dict[str, list[Claim]] | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> Catalog:
@@ -177,17 +202,16 @@ class Catalog:
         folded = fold(query)
         if not folded:
             return Answer(query, [])
-        index = self.index
         if "figure" in kinds and not exhaustive:
             by_value = self._figures_with_value(query)
             if by_value is not None:
                 return by_value
-        if exhaustive or index.size < SHORTLIST_ALL_BELOW:
-            ordinals: Iterable[int] = index.ordinals_of_kinds(kinds)
-        else:
-            ordinals = index.shortlist(folded, kinds)
-        pool = [(n, index.kind(n), index.labels(n), index.folded(n)) for n in ordinals]
+        pool = self._pool(folded, kinds, exhaustive)
         candidates = rank(query, pool, min_score)
+        if "place" not in kinds and not _names_whole(candidates, folded):
+            place = self._place_named(folded)
+            if place is not None:  # "who Hanoi" is the city, not "Unnamed attendee at the Hanoi meeting"
+                return Answer(query, [], named=place)
         if not candidates:
             near = rank(query, pool, 0.0)[:3]
             return Answer(query, [], suggestions=[c.matched for c in near if c.score >= SUGGEST_MIN_SCORE])
@@ -195,6 +219,23 @@ class Catalog:
             chosen = close_candidates(candidates)
             return Answer(query, self._matches(chosen), ambiguous=True)
         return Answer(query, self._matches(candidates[:limit]))
+
+    def _pool(
+        self, folded: str, kinds: tuple[str, ...], exhaustive: bool = False
+    ) -> list[tuple[int, str, list[str], list[str]]]:
+        """``(ordinal, kind, labels, folded labels)`` of the entities of ``kinds`` a folded query may mean."""
+        index = self.index
+        if exhaustive or index.size < SHORTLIST_ALL_BELOW:
+            ordinals: Iterable[int] = index.ordinals_of_kinds(kinds)
+        else:
+            ordinals = index.shortlist(folded, kinds)
+        return [(n, index.kind(n), index.labels(n), index.folded(n)) for n in ordinals]
+
+    def _place_named(self, folded: str) -> Entity | None:
+        """The place whose name or an alias the folded query is (little words aside), if exactly one is."""
+        bare = _bare(folded)
+        found = {n for n, _, _, labels in self._pool(folded, PLACES) if bare in map(_bare, labels)}
+        return self._entities.at(found.pop()) if len(found) == 1 else None
 
     def _figures_with_value(self, query: str) -> Answer | None:
         """``figure 1,800``: the figures some source gives that number for; None if the query is no number."""
@@ -228,33 +269,93 @@ class Catalog:
         return Answer(entity_id, [Match(entity, 100.0, entity.id)])
 
     def said(self, query: str, *, limit: int | None = None, min_score: float | None = None) -> Answer:
-        """Claims attributed to the person or organization the query names, or to an unnamed speaker.
+        """The statements of the speaker the query names: a person, organization or place, or an
+        unnamed speaker (a claim's ``attribution``: "informed sources", "government sources").
 
-        A named speaker is one match carrying the claims attributed to it; unnamed speakers
-        ("informed sources") are one match each, as entities of kind ``unnamed``. No statements:
-        no matches. Several speakers equally near: the ambiguous lookup, without claims.
+        Every speaker is a candidate, scored by ``match.rank``; a speaker the query names exactly
+        (also with little words such as "a", "the" left out on both sides) scores 100, and the
+        tie rule is ``match.is_ambiguous``'s: two exact speakers, or no exact one and two within
+        the margin, are ambiguous (each listed with its statements). A speaker with no statements
+        is no answer (a miss, with the speaker in ``named``). Each statement once (claims quoting
+        the same words of a source are one statement); ``limit`` statements at most.
         """
         min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
-        answer = self.lookup(query, PEOPLE_AND_ORGANIZATIONS, limit=limit, min_score=min_score)
-        if answer.ambiguous:
-            return answer
-        if answer.matches:
-            speaker = answer.matches[0]
-            claims = tuple(c for c in self.facts.claims() if c.attributed_to == speaker.entity.id)
-            matches = [Match(speaker.entity, speaker.score, speaker.matched, claims)] if claims else []
-            return Answer(query, matches)
-        from rapidfuzz import fuzz  # noqa: PLC0415 (lazy: start-up)
-
         folded = fold(query)
-        groups: dict[str, list[Claim]] = {}
-        for claim in self.facts.claims():
-            if claim.attribution and fuzz.token_set_ratio(folded, fold(claim.attribution)) >= min_score:
-                groups.setdefault(claim.attribution, []).append(claim)
-        unnamed = [
-            Match(Entity(f"unnamed:{n}", "unnamed", who, f"statements attributed to {who}"), 100.0, who, tuple(claims))
-            for n, (who, claims) in enumerate(groups.items())
+        if not folded:
+            return Answer(query, [])
+        by_id, by_attribution = self._said_by()
+        unnamed = list(by_attribution)
+        first_unnamed = self.index.size  # unnamed speakers are numbered after the entities
+        pool = self._pool(folded, SPEAKERS)
+        pool += [(first_unnamed + n, UNNAMED, [who], [fold(who)]) for n, who in enumerate(unnamed)]
+        candidates = _with_bare_exact(rank(query, pool, min_score), pool, folded)
+        words = [word for word in folded.split() if word not in LIGHT_WORDS] or _bare(folded).split()
+        labels = {entry[0]: entry[2] for entry in pool}
+        candidates = [c for c in candidates if c.score == EXACT_SCORE or _words_near(words, labels[c.ordinal])]
+        if not candidates:
+            near = rank(query, pool, 0.0)[:3]
+            return Answer(query, [], suggestions=[c.matched for c in near if c.score >= SUGGEST_MIN_SCORE])
+
+        def speaker(candidate: Candidate) -> Match:
+            if candidate.ordinal >= first_unnamed:
+                who = unnamed[candidate.ordinal - first_unnamed]
+                entity = Entity(f"{UNNAMED}:{who}", UNNAMED, who, f"statements attributed to {who}")
+                return Match(entity, candidate.score, who, distinct_statements(by_attribution[who]))
+            match = Match.lazy(self._entities, candidate.ordinal, candidate.score, candidate.matched)
+            entity = match.entity
+            return Match(entity, match.score, match.matched, distinct_statements(by_id.get(entity.id, ()), entity.id))
+
+        if is_ambiguous(candidates):
+            return Answer(query, [speaker(c) for c in close_candidates(candidates)], ambiguous=True)
+        best = speaker(candidates[0])
+        if not best.claims:
+            return Answer(query, [], named=best.entity)
+        if limit is not None:
+            best = Match(best.entity, best.score, best.matched, best.claims[:limit])
+        return Answer(query, [best])
+
+    def _said_by(self) -> tuple[dict[str, list[Claim]], dict[str, list[Claim]]]:
+        """The claims attributed to each entity id, and to each unnamed speaker, in fact-base order (kept)."""
+        if self._statements is None:
+            by_id: dict[str, list[Claim]] = {}
+            by_attribution: dict[str, list[Claim]] = {}
+            for claim in self.facts.claims():
+                if claim.attributed_to:
+                    by_id.setdefault(claim.attributed_to, []).append(claim)
+                if claim.attribution:
+                    by_attribution.setdefault(claim.attribution, []).append(claim)
+            self._statements = (by_id, by_attribution)
+        return self._statements
+
+    def where(self, query: str, *, limit: int | None = None, min_score: float | None = None) -> Answer:
+        """The place the query names, with its claims and then the claims of what is located in it
+        (``relation: located-in``: the events held there, the bodies and places in it)."""
+        answer = self.lookup(query, PLACES, limit=limit, min_score=min_score)
+        if answer.ambiguous or not answer.matches:
+            return answer
+        words = _bare(fold(query)).split()
+        named = [
+            m
+            for m in answer.matches
+            if m.score == EXACT_SCORE or _words_near(words, (m.entity.name, *m.entity.aliases))
         ]
-        return Answer(query, unnamed)
+        if not named:
+            return Answer(query, [], suggestions=[m.matched for m in answer.matches[:3]])
+        located = self._located_in()
+        matches = [
+            Match(m.entity, m.score, m.matched, (*m.entity.claims, *located.get(m.entity.id, ()))) for m in named
+        ]
+        return Answer(query, matches)
+
+    def _located_in(self) -> dict[str, list[Claim]]:
+        """Per entity id, the other entities' claims that they are located in it (kept)."""
+        if self._located is None:
+            located: dict[str, list[Claim]] = {}
+            for claim in self.facts.claims():
+                if claim.relation == LOCATED_IN and claim.related and claim.related != claim.subject:
+                    located.setdefault(claim.related, []).append(claim)
+            self._located = located
+        return self._located
 
     def search(self, query: str, *, limit: int | None = None, min_score: float | None = None) -> list[SearchHit]:
         """Every place the words occur: names, aliases, summaries, claim texts, quotes.
@@ -415,6 +516,83 @@ class Catalog:
             "claims_per_decade": dict(sorted(decades.items())),
             "discrepancies": discrepancies,
         }
+
+
+def _bare(folded: str) -> str:
+    """A folded name without its little words ("a senior foreign ministry official" -> "senior ...")."""
+    return " ".join([word for word in folded.split() if word not in PARTICLES])
+
+
+def _names_whole(candidates: list[Candidate], folded: str) -> bool:
+    """Whether the best candidate is exact on a whole name or alias, not on a part of one
+    (``who Japan`` is exact on a part of "returnees from Japan": that does not outrank the place)."""
+    return bool(candidates) and candidates[0].score == EXACT_SCORE and fold(candidates[0].matched) == folded
+
+
+NEAR_WORD_SCORE = 75.0
+
+
+def _words_near(words: list[str], labels: Iterable[str]) -> bool:
+    """Whether each query word is a word of the names, typed or mistyped (``fuzz.ratio`` >=
+    ``NEAR_WORD_SCORE``, or the start of one). For a near (not exact) place or speaker: one word
+    changes who is meant, and "South Korea" reads as a typo of "North Korea" as a whole, but
+    "south" is no "north" ("South Korean government" is not the North Korean one)."""
+    label_words = {word for label in labels for word in fold(label).split()}
+    return all(
+        any(other.startswith(word) or ratio(word, other) >= NEAR_WORD_SCORE for other in label_words) for word in words
+    )
+
+
+def _with_bare_exact(
+    candidates: list[Candidate],
+    pool: list[tuple[int, str, list[str], list[str]]],
+    folded: str,
+) -> list[Candidate]:
+    """The candidates, with every entry the query names exactly once little words are left out on
+    both sides ("senior Foreign Ministry official" = "a senior Foreign Ministry official") at 100.
+    A single word is no such name: "official" is not "an official" exactly (several are officials)."""
+    bare = _bare(folded)
+    if not bare or bare == folded and " " not in bare:  # one word alone ("official") names no one exactly
+        return candidates
+    exact: dict[int, str] = {}
+    for ordinal, _, labels, folded_labels in pool:
+        for label, label_folded in zip(labels, folded_labels, strict=True):
+            if _bare(label_folded) == bare:
+                exact.setdefault(ordinal, label)
+    if not exact:
+        return candidates
+    found = [c for c in candidates if c.ordinal not in exact or c.score == EXACT_SCORE]
+    known = {c.ordinal for c in found}
+    found += [Candidate(n, EXACT_SCORE, label) for n, label in exact.items() if n not in known]
+    found.sort(key=lambda c: (-c.score, c.ordinal))
+    return found
+
+
+def distinct_statements(claims: Iterable[Claim], speaker: str | None = None) -> tuple[Claim, ...]:
+    """Each statement once: the fact base records one statement on several subjects (Kawaguchi's
+    words on China are a claim of hers and one of the Chinese government's). A claim quoting
+    words of a source that a claim already kept quotes (one quote containing the other) is the
+    same statement. The speaker's own claims come first, so they are the ones kept."""
+    ordered = sorted(claims, key=lambda c: c.subject != speaker)  # stable: fact-base order otherwise
+    kept: list[Claim] = []
+    quoted: list[tuple[str, str]] = []
+    for claim in ordered:
+        quotes = [(c.source, " ".join(fold(c.quote).split())) for c in claim.citations]
+        if any(_same_words(quote, seen) for quote in quotes for seen in quoted):
+            continue
+        kept.append(claim)
+        quoted += quotes
+    return tuple(kept)
+
+
+MIN_SHARED_QUOTE = 20  # folded characters a quote inside another must have to make them one statement
+
+
+def _same_words(first: tuple[str, str], second: tuple[str, str]) -> bool:
+    if first[0] != second[0]:
+        return False
+    short, long = sorted((first[1], second[1]), key=len)
+    return short == long or (len(short) >= MIN_SHARED_QUOTE and f" {short} " in f" {long} ")
 
 
 def as_number(text: str) -> int | float | None:

@@ -376,7 +376,7 @@ class JsonRenderer(Renderer):
                     {
                         "query": a.query,
                         "status": _status_word(a),
-                        "matches": [entity_json(m.entity, m.score, m.matched) for m in a.matches],
+                        "matches": [entity_json(m.entity, m.score, m.matched, m.claims) for m in a.matches],
                     }
                     for a in answers
                 ]
