@@ -66,6 +66,7 @@ REVERSE_PARTICIPANT_RELATIONS = frozenset({"participant-in"})
 
 _IRREGULAR = {"children": "child", "men": "man", "women": "woman", "people": "people"}
 _PHRASE = re.compile(r'"([^"]*)"')
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")  # "quasi-Japanese", "re-entry": one word, its parts in order
 _TERMINAL_CODE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-_])")  # ESC [31m: not part of the word after it
 # (suffix, replacement), the first that applies; the stem left must keep MIN_STEM characters
 _SUFFIXES = (
@@ -142,7 +143,11 @@ class Query:
         self.text = text
         self.exact = exact
         forms = not exact
-        self.phrases = [p for p in (words_of(q, forms=forms) for q in _PHRASE.findall(text)) if p]
+        quoted = _PHRASE.findall(text)
+        hyphenated = _HYPHENATED.findall(_PHRASE.sub(" ", text))
+        phrases = [words_of(q, forms=forms) for q in quoted]
+        phrases += [p for p in (words_of(h, forms=forms) for h in hyphenated) if len(p) > 1]  # "N.C." folds to one
+        self.phrases = [p for p in phrases if p]
         words = words_of(text.replace('"', " "), forms=forms)
         raw = words_of(text.replace('"', " "), forms=False)
         content = [w for w, r in zip(words, raw, strict=True) if r not in PARTICLES]
@@ -291,7 +296,9 @@ class TopicIndex:
                     score += weight * idf * saturated
                     matched.append(f"{query.written.get(word, word)} ({', '.join(found_in)})")
             if score > 0:
-                ranked.append(Ranked(n, self.ids[n], self.kinds[n], score, self._best(n, words, raw), matched))
+                ranked.append(
+                    Ranked(n, self.ids[n], self.kinds[n], score, self._best(n, words, raw, query.phrases), matched)
+                )
         ranked.sort(key=lambda r: (-r.score, r.position))
         return Ranking(query, ranked, absent, typos)
 
@@ -341,12 +348,14 @@ class TopicIndex:
     def _has_phrase(self, n: int, phrase: list[str], exact: bool) -> bool:
         return any(_contains(f.raw if exact else f.words, phrase) for f in self.fields[n])
 
-    def _best(self, n: int, words: dict[str, float], raw: int) -> Field:
+    def _best(self, n: int, words: dict[str, float], raw: int, phrases: list[list[str]]) -> Field:
         """The field that shows the hit best: most of the query's words, by field weight; the earliest on a tie."""
         best, best_score = self.fields[n][0], 0.0
         for field in self.fields[n]:
             present = set(field.raw if raw else field.words)
             score = FIELD_WEIGHTS[field.kind] * sum(w for word, w in words.items() if word in present)
+            if any(_contains(field.raw if raw else field.words, p) for p in phrases):
+                score += 100.0  # the field that holds a required phrase shows the hit best
             if score > best_score:
                 best, best_score = field, score
         return best
