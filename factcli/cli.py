@@ -260,6 +260,10 @@ LimitOption = Annotated[
         "--limit", "-n", min=1, max=10_000, help="At most this many matches [default: 10].", show_default=False
     ),
 ]
+SearchLimitOption = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", min=1, max=10_000, help="At most this many hits [default: 20].", show_default=False),
+]
 MinScoreOption = Annotated[
     float | None,
     typer.Option(
@@ -355,9 +359,14 @@ def _read_queries() -> list[str]:
     return queries
 
 
-def _lookup(ctx: typer.Context, query: str, kinds: tuple[str, ...], settings: Settings) -> int:
+def _lookup(ctx: typer.Context, query: str, kinds: tuple[str, ...], settings: Settings, *, topics: bool = False) -> int:
+    """``topics``: names, then the words about an entity (``Catalog.find``: what, figure); else names only."""
     limit, min_score = settings.limit, settings.min_score
-    return _answer_each(query, settings, lambda catalog, q: catalog.lookup(q, kinds, limit=limit, min_score=min_score))
+
+    def ask(catalog: Any, q: str) -> Any:
+        return (catalog.find if topics else catalog.lookup)(q, kinds, limit=limit, min_score=min_score)
+
+    return _answer_each(query, settings, ask)
 
 
 def _answer_each(
@@ -381,6 +390,7 @@ def _answer_each(
 
 def _report_miss(answer: Any) -> None:
     named = answer.named
+    absent = getattr(answer, "absent", None)  # a topic answer's words found nowhere in the fact base
     if not answer.query.strip():
         _say("a blank query matches nothing")
     elif not answer.matches and named is not None and named.kind == "place":
@@ -389,11 +399,14 @@ def _report_miss(answer: Any) -> None:
         _say(f"{answer.query!r} is a place: try factcli where {shlex.quote(answer.query)}")
     elif not answer.matches:
         hint = f"; did you mean {', '.join(repr(s) for s in answer.suggestions)}?" if answer.suggestions else ""
-        _say(f"no match for {answer.query!r}{hint}")
+        nowhere = f" ({', '.join(repr(w) for w in absent)}: in no entity of the fact base)" if absent else ""
+        _say(f"no match for {answer.query!r}{nowhere}{hint}")
     elif answer.ambiguous:
         from .query import as_number  # noqa: PLC0415 (lazy: per command, start-up)
 
         more = "name the quantity instead" if as_number(answer.query) is not None else "add more of the name"
+        if getattr(answer, "topic", False):
+            more = "add words that tell them apart"
         _say(f"{answer.query!r} is ambiguous: {len(answer.matches)} candidates; {more}")
 
 
@@ -455,13 +468,20 @@ def what(
 ) -> int:
     """Events, with their dates, participants and sources.
 
+    An event's name or alias is tried first; a clear name match is the answer. Otherwise the
+    query's words are looked for in each event's name, alias, places, participants, summary and
+    claims, word forms folded (abductee, abducted, abduction), ranked with the name counting
+    most: a clear best is the answer (exit 0), a near tie lists the candidates (exit 3), and a
+    word in no entity of the fact base is a miss (exit 1).
+
     \b
     Example:
       factcli what "Hanoi summit"
+      factcli what Geneva
     """
     from .query import EVENTS  # noqa: PLC0415 (lazy: per command, start-up)
 
-    return _lookup(ctx, query, EVENTS, _settings(ctx, facts, format, limit, min_score, no_cache))
+    return _lookup(ctx, query, EVENTS, _settings(ctx, facts, format, limit, min_score, no_cache), topics=True)
 
 
 @app.command()
@@ -476,6 +496,12 @@ def figure(
 ) -> int:
     """Numbers: each value a source gives, side by side, with discrepancies marked.
 
+    A number finds the figures some source gives it for. Otherwise a figure's name or alias is
+    tried first, then the query's words in each figure's name, alias, summary and claims, word
+    forms folded (abductees finds "abducted"), ranked with the name counting most: a clear
+    best is the answer (exit 0), a near tie lists the candidates (exit 3), and a word in no
+    entity of the fact base is a miss (exit 1).
+
     \b
     Example:
       factcli figure "Japanese spouses"
@@ -484,29 +510,56 @@ def figure(
     """
     from .query import FIGURES  # noqa: PLC0415 (lazy: per command, start-up)
 
-    return _lookup(ctx, query, FIGURES, _settings(ctx, facts, format, limit, min_score, no_cache))
+    return _lookup(ctx, query, FIGURES, _settings(ctx, facts, format, limit, min_score, no_cache), topics=True)
 
 
 @app.command()
 def search(
     ctx: typer.Context,
-    query: str = typer.Argument(..., help="Words to look for anywhere in the fact base.", show_default=False),
+    query: str = typer.Argument(
+        ...,
+        help='Words to look for anywhere in the fact base; "a phrase" in double quotes must occur as written.',
+        show_default=False,
+    ),
     facts: FactsOption = None,
     format: FormatOption = None,
-    limit: LimitOption = None,
-    min_score: MinScoreOption = None,
+    limit: SearchLimitOption = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--min-score",
+            min=0.0,
+            max=100.0,
+            metavar="0-100",
+            help="Drop hits scoring below this (the best hit scores 100) [default: none].",
+            show_default=False,
+        ),
+    ] = None,
+    exact: Annotated[
+        bool,
+        typer.Option("--exact", help="Only the words as written (case and accents aside): no word forms, no typos."),
+    ] = False,
     no_cache: NoCacheOption = False,
 ) -> int:
-    """Everything: names, aliases, summaries, claims and quotes, ranked, with their entity.
+    """Everything: names, aliases, places, participants, summaries, claims, quotes; ranked, with entity and sources.
+
+    Each entity is ranked by how much of it is about the query's words (BM25F: a word in a name
+    counts most, then aliases, places and participants, summaries, claims, quotes), word forms
+    folded (sanction, sanctions). A word in no entity is read as the word it is a typo of, or
+    nothing is found (exit 1). "Quoted phrases" must occur as written; --exact takes every word
+    as written. Scores are relative: the best hit's is 100.
 
     \b
     Example:
       factcli search amnesty
+      factcli search '"working group" Geneva' --exact
     """
     settings = _settings(ctx, facts, format, limit, min_score, no_cache)
     text = _check_query(query)
+    if text.count('"') % 2:
+        raise UsageError('the query has an unclosed " (a quoted phrase needs both quotes)')
     catalog = _catalog(settings)
-    hits = catalog.search(text, limit=settings.limit, min_score=settings.min_score)
+    hits = catalog.search(text, limit=settings.limit, min_score=min_score, exact=exact)
     _renderer(settings).search(hits)
     _say_warnings(catalog)
     if not hits:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .index import SHORTLIST_ALL_BELOW, NameIndex
@@ -27,6 +28,9 @@ from .normalize import LIGHT_WORDS, PARTICLES, fold
 from .store import Entities, FactStore
 from .values import Mutable
 
+if TYPE_CHECKING:
+    from .topic import Ranked, Ranking, TopicIndex
+
 PEOPLE_AND_ORGANIZATIONS = ("person", "organization")
 EVENTS = ("event",)
 FIGURES = ("figure",)
@@ -38,6 +42,8 @@ ALL_KINDS = ("person", "organization", "place", "event", "figure")
 _EVENT_LINKS = frozenset({"has-participant", "about", "located-in"})  # an event's claims tying it to an entity
 LOOKUP_LIMIT = 10
 SEARCH_LIMIT = 20  # search lists more than a lookup: it finds words, not one entity
+STRONG_NAME_SCORE = 90.0  # a name match this good (exact or prefix) is the answer; no topic reading
+TIE_BREAK_RATIO = 2.0  # a topic reading breaks a tie of names only when its best leads this clearly
 
 
 class Match(Mutable):
@@ -112,15 +118,41 @@ class Answer(Mutable):
         self.named = named
 
 
+class TopicAnswer(Answer):
+    """An answer of ``Catalog.find``: an ``Answer``, and the query's words found nowhere in the fact base."""
+
+    __slots__ = ("absent", "topic")
+
+    def __init__(
+        self,
+        query: str,
+        matches: list[Match],
+        ambiguous: bool = False,
+        suggestions: list[str] | None = None,
+        absent: list[str] | None = None,
+        topic: bool = False,
+        named: Entity | None = None,
+    ) -> None:
+        super().__init__(query, matches, ambiguous, suggestions, named)
+        self.absent = [] if absent is None else absent
+        self.topic = topic  # True when the topic reading gave the answer, False for the name reading
+
+
 class SearchHit(Mutable):
     __slots__ = ("entity", "score", "field", "text", "claim")  # noqa: RUF023  # field order: init, eq and repr
 
     def __init__(self, entity: Entity, score: float, field: str, text: str, claim: Claim | None = None) -> None:
         self.entity = entity
         self.score = score
-        self.field = field  # name, alias, summary, claim, quote
+        self.field = field  # name, alias, place, participant, summary, date, claim, quote
         self.text = text
         self.claim = claim
+
+    @property
+    def sources(self) -> list[str]:
+        """The source ids behind the hit: its claim's, or every claim's of its entity for a name or summary."""
+        claims = (self.claim,) if self.claim is not None else self.entity.claims
+        return list(dict.fromkeys(c.source for claim in claims for c in claim.citations))
 
 
 class Timeline(Mutable):
@@ -153,6 +185,8 @@ class Catalog:
         self._entities: Entities = store.entities
         self._statements: tuple[dict[str, list[Claim]], dict[str, list[Claim]]] | None = None
         self._located: dict[str, list[Claim]] | None = None
+        self._topics: TopicIndex | None = None
+        self._topic_entities: dict[str, Entity] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> Catalog:
@@ -357,42 +391,94 @@ class Catalog:
             self._located = located
         return self._located
 
-    def search(self, query: str, *, limit: int | None = None, min_score: float | None = None) -> list[SearchHit]:
-        """Every place the words occur: names, aliases, summaries, claim texts, quotes.
+    def search(
+        self, query: str, *, limit: int | None = None, min_score: float | None = None, exact: bool = False
+    ) -> list[SearchHit]:
+        """The entities the words are about, best first (``topic``: BM25F over names, aliases, places,
+        participants, summaries, dates, claims and quotes), each with the field that shows it best.
 
-        ``limit`` hits at most; ``SEARCH_LIMIT`` unless told.
+        Word forms count (``sanction`` finds ``sanctions``) unless ``exact``; a ``"quoted phrase"``
+        must occur as written. A word that occurs nowhere in the fact base is read as the known
+        word it is a typo of, or else nothing is found. Scores are relative, the best hit's 100;
+        ``min_score`` (unset by default) drops hits below it. ``limit`` hits at most;
+        ``SEARCH_LIMIT`` unless told.
         """
-        min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
-        from rapidfuzz import fuzz  # noqa: PLC0415 (lazy: start-up)
-
-        folded = fold(query)
-        if not folded:
+        ranking = self._rank_topic(query, None, exact=exact)
+        if ranking is None or ranking.absent or not ranking.ranked:
             return []
-        hits: list[SearchHit] = []
-        for entity in self.entities():
-            fields: list[tuple[str, str, Claim | None]] = [("name", entity.name, None)]
-            fields += [("alias", alias, None) for alias in entity.aliases]
-            fields.append(("summary", entity.summary, None))
-            for claim in entity.claims:
-                fields.append(("claim", claim.text, claim))
-                fields += [("quote", c.quote, claim) for c in claim.citations]
-            best: SearchHit | None = None
-            for kind, text, cited in fields:
-                target = fold(text)
-                if folded in target.split() or f" {folded} " in f" {target} ":
-                    score = 100.0
-                elif len(folded) >= 3:
-                    score = (
-                        fuzz.partial_ratio(folded, target) if len(folded) <= len(target) else fuzz.ratio(folded, target)
-                    )
-                else:
-                    continue
-                if score >= min_score and (best is None or score > best.score):
-                    best = SearchHit(entity, round(score, 1), kind, text, cited)
-            if best:
-                hits.append(best)
-        hits.sort(key=lambda h: -h.score)
+        top = ranking.ranked[0].score
+        hits = []
+        for ranked in ranking.ranked:
+            score = round(100.0 * ranked.score / top, 1)
+            if min_score is not None and score < min_score:
+                break
+            best = ranked.best
+            hits.append(SearchHit(self._topic_entities[ranked.entity_id], score, best.kind, best.text, best.claim))
         return hits[: SEARCH_LIMIT if limit is None else limit]
+
+    # -- topics ----------------------------------------------------------------------------
+    def find(
+        self, query: str, kinds: Iterable[str], *, limit: int | None = None, min_score: float | None = None
+    ) -> TopicAnswer:
+        """``what`` and ``figure``: the entity a name means, else the entities the words are about.
+
+        The name reading (``lookup``) answers when it has a clear match scoring
+        ``STRONG_NAME_SCORE`` or more, or when the query is a number. Otherwise the topic
+        reading (``topic.TopicIndex``) ranks the entities of ``kinds`` by the words of their
+        names, aliases, places, participants, summaries and claims: a clear best (``topic.CLEAR_RATIO``
+        times the second; ``TIE_BREAK_RATIO`` times to break a tie of names) is the answer, a
+        near tie is ambiguous (its candidates listed), and a query with a word found nowhere in
+        the fact base is a miss (the words in ``absent``). When the topic reading finds nothing
+        the name reading's answer stands.
+        """
+        kinds = tuple(kinds)
+        limit = LOOKUP_LIMIT if limit is None else limit
+        named = self.lookup(query, kinds, limit=limit, min_score=min_score)
+        strong = bool(named.matches) and not named.ambiguous and named.matches[0].score >= STRONG_NAME_SCORE
+        if strong or (named.matches and as_number(query) is not None):
+            return TopicAnswer(query, named.matches, named.ambiguous, named.suggestions, named=named.named)
+        ranking = self._rank_topic(query, kinds)
+        if ranking is None:
+            return TopicAnswer(query, named.matches, named.ambiguous, named.suggestions, named=named.named)
+        verdict = ranking.verdict()
+        if verdict == "missing":
+            if ranking.absent or not named.matches:
+                near = [self._topic_entities[r.entity_id].name for r in ranking.ranked[:3]]
+                return TopicAnswer(
+                    query, [], suggestions=near or named.suggestions, absent=ranking.absent, named=named.named
+                )
+            return TopicAnswer(query, named.matches, named.ambiguous, named.suggestions, named=named.named)
+        needed = TIE_BREAK_RATIO if named.ambiguous else 1.0
+        if verdict == "found" and ranking.lead() >= needed:
+            chosen = [r for r in ranking.ranked if r.score >= ranking.ranked[0].score / TIE_BREAK_RATIO]
+            return TopicAnswer(query, self._topic_matches(ranking, chosen[:limit]), topic=True)
+        if named.matches and not named.ambiguous:
+            return TopicAnswer(query, named.matches, suggestions=named.suggestions)
+        named_ids = {m.entity.id for m in named.matches}  # names tied in the name reading stay candidates
+        floor = ranking.candidates()[-1].score
+        candidates = [r for r in ranking.ranked if r.score >= floor or r.entity_id in named_ids]
+        matches = self._topic_matches(ranking, candidates)
+        return TopicAnswer(query, matches[: max(limit, LOOKUP_LIMIT)], ambiguous=True, topic=True)
+
+    def _rank_topic(self, query: str, kinds: tuple[str, ...] | None, *, exact: bool = False) -> Ranking | None:
+        """The topic reading of a query (None when it has no words)."""
+        from .topic import Query, TopicIndex  # noqa: PLC0415 (lazy: who never reads topics)
+
+        words = Query(query, exact=exact)
+        if not words.words and not words.phrases:
+            return None
+        if self._topics is None:
+            entities = list(self.entities())
+            self._topic_entities = {e.id: e for e in entities}
+            self._topics = TopicIndex(entities)
+        return self._topics.rank(words, kinds)
+
+    def _topic_matches(self, ranking: Ranking, chosen: list[Ranked]) -> list[Match]:
+        top = ranking.ranked[0].score
+        return [
+            Match(self._topic_entities[r.entity_id], round(100.0 * r.score / top, 1), "topic: " + "; ".join(r.matched))
+            for r in chosen
+        ]
 
     def timeline(
         self,

@@ -263,6 +263,7 @@ def search_json(hit: SearchHit) -> dict[str, Any]:
         "field": hit.field,
         "text": hit.text,
         "citations": [{"source": c.source, "quote": c.quote} for c in (hit.claim.citations if hit.claim else ())],
+        "sources": hit.sources,
     }
 
 
@@ -442,7 +443,8 @@ class DelimitedRenderer(Renderer):
         self._rows(rows, ("query", *CSV_COLUMNS))
 
     def search(self, hits: list[SearchHit]) -> None:
-        self._rows(map(search_json, hits), ("id", "name", "kind", "score", "field", "text"))
+        rows = ({**row, "sources": "; ".join(row["sources"])} for row in map(search_json, hits))
+        self._rows(rows, ("id", "name", "kind", "score", "field", "text", "sources"))
 
     def timeline(self, entries: list[TimelineEntry]) -> None:
         rows = ({**r, "sources": _source_ids(r["citations"])} for r in map(timeline_json, entries))
@@ -529,7 +531,8 @@ class TextRenderer(Renderer):
 
     def search(self, hits: list[SearchHit]) -> None:
         self._simple(
-            ("score", "entity", "field", "text"), [(f"{h.score:g}", h.entity.name, h.field, h.text) for h in hits]
+            ("score", "entity", "field", "text", "source"),
+            [(f"{h.score:g}", h.entity.name, h.field, h.text, "; ".join(h.sources)) for h in hits],
         )
 
     def timeline(self, entries: list[TimelineEntry]) -> None:
