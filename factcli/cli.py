@@ -445,6 +445,12 @@ def who(
 ) -> int:
     """People and organizations: the best match, its claims and where each comes from.
 
+    Names match folded (case, accents, macrons, hyphens aside), family name first or last,
+    by a part ("Soga"), a prefix or a typo. No guess is made: two equally good matches are
+    ambiguous (exit 3); a different name that is merely close ("Jenkinson"), one common word
+    of several descriptions ("official") or a place ("Tokyo": see 'where') is a miss with
+    suggestions (exit 1).
+
     \b
     Example:
       factcli who Jenkins
@@ -601,8 +607,10 @@ def said(
     one ("informed sources", "a senior Foreign Ministry official"). Names match as in 'who'. A
     speaker named exactly (case, accents and punctuation aside, with or without "a", "an",
     "the") wins over any near one; two exact speakers, or two near ones within 2 points, are
-    ambiguous (exit 3, each listed). A speaker with no statements is a miss (exit 1). Each
-    statement is listed once, however many entities it is recorded on; -n limits statements.
+    ambiguous (exit 3, each listed). One word several speakers' names share ("sources",
+    "official") names none of them: a miss that suggests them. A speaker with no statements
+    is a miss (exit 1). Each statement is listed once, however many entities it is recorded
+    on; -n limits statements.
 
     \b
     Example:

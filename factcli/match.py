@@ -64,6 +64,7 @@ SUGGEST_MIN_SCORE = 40.0  # nearest names worth offering as "did you mean"
 # different name such as "Jenkinson") scores at most this: offered as "did you mean", never
 # an answer at the default --min-score.
 MERELY_CLOSE_SCORE = 70.0
+TAIL_SCORE = 90.0  # a whole name of two words or more that ends the query, after words saying who it is
 _NAMED_KINDS = frozenset({"person", "organization", "unnamed"})  # (unnamed: a speaker such as "informed sources")
 
 _NAMES_CACHE_SIZE = 1 << 14  # entities whose folded names are kept between queries (~1 kB each)
@@ -240,7 +241,7 @@ class Query:
     """A folded query, prepared: its words, which of them count and how much, and per word
     a memo of its scores against every label word met so far."""
 
-    __slots__ = ("counted", "exact_keys", "heads", "prefix_key", "text", "weight", "words")
+    __slots__ = ("counted", "exact_keys", "heads", "only_light", "prefix_key", "tails", "text", "weight", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -257,6 +258,10 @@ class Query:
         # word (or, for the key without titles, its first word that counts) equals or begins
         self.heads = tuple(memos[w] for w in dict.fromkeys([*words[:1], *core[:1]]))
         counted = core or words  # titles and little words count only when there is nothing else
+        self.only_light = not core  # "the president": it names nobody unless a name is exactly that
+        # the query's endings of two words or more: a whole name after words that say who it is
+        # ("North Korean leader Kim Jong Il", "the head of the group Takuya Yokota")
+        self.tails = frozenset(" ".join(words[n:]) for n in range(1, len(words) - 1))
         self.counted = tuple((w, len(w), memos[w]) for w in counted)
         self.weight = sum(len(w) for w in counted)
 
@@ -310,6 +315,12 @@ def _best(
     words the query's first word equals or begins, skips the exact forms of other labels.
     """
     best, best_label = typo, typo_label
+    if query.only_light:  # titles and little words alone: only an exact or prefix reading
+        best, best_label, words = 0.0, 0, False
+    if query.tails and names.kind in _NAMED_KINDS:
+        for where, full in enumerate(names.fulls):
+            if full in query.tails and " " in full and TAIL_SCORE > best:
+                best, best_label = TAIL_SCORE, where
     if forms:
         prefix = query.prefix_key
         for where, full in enumerate(names.fulls):
@@ -344,7 +355,7 @@ def _merely_close(query: Query, names: Names, where: int) -> bool:
     is a different name ("Jenkinson", "Robertson", "Ichiro", "Kim Jong Nam")."""
     label_words = names.words[where]
     counted = query.counted
-    if names.form_kinds[where] != "person":
+    if names.form_kinds[where] != "person" or names.fulls[where] in query.tails:
         return False
     query_words = query.text.split()
     joined = {a + b for a, b in zip(query_words, query_words[1:], strict=False)}  # "jun ichiro"
@@ -410,19 +421,19 @@ def rank(
 
 
 def _generic_word_capped(query: Query, pool: list[tuple[int, Names]], results: list[Candidate]) -> list[Candidate]:
-    """A query of one word that is a common word of two or more speakers' or people's labels
-    ("official": "U.S. official", "an official"; "sources") answers none of them: they score
-    at most ``MERELY_CLOSE_SCORE``. A common word only one of them has ("attendee") still answers."""
+    """A query of one word found in the descriptions (labels with common words) of two or more
+    people, bodies or speakers ("official": "U.S. official", "an official"; "sources";
+    "Koreans": "Japanese spouses of Koreans", "North Korean official who...") answers none of
+    them: they score at most ``MERELY_CLOSE_SCORE``. A word only one description has
+    ("attendee") still answers, and so does a name ("Trump" is Donald Trump, exactly)."""
     if len(query.counted) != 1 or not results:
         return results
     memo = query.counted[0][2]
 
-    def common_hit(names: Names, where: int) -> bool:
-        common = names.common[where]
-        if not common or names.kind not in _NAMED_KINDS or not names.words[where]:
+    def common_hit(names: Names, where: int) -> bool:  # the word, in a label that describes someone
+        if not names.common[where] or names.kind not in _NAMED_KINDS or not names.words[where]:
             return False
-        nearest = max(names.words[where], key=memo.__getitem__)
-        return memo[nearest] >= WORD_PREFIX_SCORE and nearest in common
+        return max(map(memo.__getitem__, names.words[where])) >= WORD_PREFIX_SCORE
 
     holders = [n for n, names in pool if any(common_hit(names, where) for where in range(len(names.fulls)))]
     if len(holders) < 2:

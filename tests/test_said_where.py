@@ -15,7 +15,6 @@ from factcli import load
 
 from .conftest import ROOT, write_facts
 
-ANSWERS = ROOT / "tests" / "data" / "answers-said.tsv"
 FOUND, MISS, AMBIGUOUS = 0, 1, 3
 
 
@@ -277,45 +276,3 @@ entities:
           - source: s1
             quote: the city will host the summit
 """
-
-
-# -- the labelled queries --------------------------------------------------------------------------
-def labelled() -> list[tuple[str, str, str, str]]:
-    rows = []
-    for line in ANSWERS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            command, query, expected, kind = line.split("\t")
-            assert command in ("said", "where") and kind in ("name", "unnamed", "place", "negative"), line
-            assert (expected == "none") == (kind == "negative"), line
-            rows.append((command, query, expected, kind))
-    return rows
-
-
-def test_the_labelled_queries_are_answered_right(cli, facts):
-    rows = labelled()
-    assert len(rows) >= 25
-    speakers = set(facts.entities) | {f"unnamed:{c.attribution}" for c in facts.claims() if c.attribution}
-    assert {e for _, _, e, _ in rows} - {"none"} <= speakers  # no label names a speaker that is not there
-    table = []
-    confident = right = positives = found = 0
-    for command, query, expected, kind in rows:
-        code, matches = answer(cli, command, query)
-        sure = code == FOUND and bool(matches)
-        got = matches[0]["id"] if sure else ("ambiguous" if code == AMBIGUOUS else "miss")
-        ok = got == expected if expected != "none" else not sure
-        confident += sure
-        right += sure and got == expected
-        if expected != "none":
-            positives += 1
-            found += sure and got == expected
-        table.append((command, query, expected, kind, got, "ok" if ok else "WRONG" if sure else "missed"))
-    precision = right / confident
-    recall = found / positives
-    width = max(len(q) for _, q, *_ in table)
-    print(f"\n{'cmd':5} {'query':{width}}  {'expected':42} got")
-    for command, query, expected, _, got, verdict in table:
-        print(f"{command:5} {query:{width}}  {expected:42} {got}  {verdict}")
-    print(f"precision {precision:.1%} ({right}/{confident} confident answers right)")
-    print(f"recall    {recall:.1%} ({found}/{positives} speakers and places found)")
-    assert precision >= 0.98
-    assert recall >= 0.90

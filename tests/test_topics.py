@@ -16,8 +16,6 @@ from factcli.topic import Query, TopicIndex, word_form, words_of
 
 from .conftest import write_facts
 
-ANSWERS = Path(__file__).resolve().parent / "data" / "answers-topics.tsv"
-
 
 def ids(result) -> list[str]:
     return [item["id"] for item in json.loads(result.stdout)]
@@ -225,43 +223,3 @@ def test_help_documents_the_matching_rules(cli, command: str) -> None:
 
 
 # -- the labelled queries ---------------------------------------------------------------------------
-def _labelled() -> list[tuple[str, str, str, str]]:
-    rows = []
-    for line in ANSWERS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            command, query, expected, kind = line.split("\t")
-            rows.append((command, query, expected, kind))
-    return rows
-
-
-def test_the_labelled_set_is_big_enough() -> None:
-    rows = _labelled()
-    assert len(rows) >= 40 and sum(1 for r in rows if r[3] == "negative") >= 15
-    assert {r[0] for r in rows} == {"what", "figure", "search"}
-    assert all(r[3] in ("topic", "negative") and (r[2] == "none") == (r[3] == "negative") for r in rows)
-
-
-def test_labelled_topic_queries(cli) -> None:
-    confident = right = positives = recalled = 0
-    table = []
-    for command, query, expected, _ in _labelled():
-        result = cli(command, query, "-f", "json")
-        assert result.exit_code in (0, 1, 3), (command, query, result.stderr)
-        found = ids(result)
-        first = found[0] if result.exit_code == 0 and found else None
-        if first is not None:
-            confident += 1
-            right += first == expected
-        if expected != "none":
-            positives += 1
-            recalled += first == expected
-        good = first == expected if expected != "none" else first is None
-        table.append(
-            f"{'ok ' if good else 'BAD'} {command:6} {query:45} {expected:40} exit {result.exit_code} {found[:3]}"
-        )
-    precision = right / confident if confident else 1.0
-    recall = recalled / positives
-    print("\n" + "\n".join(table))
-    print(f"precision {right}/{confident} = {precision:.1%}, recall {recalled}/{positives} = {recall:.1%}")
-    assert precision >= 0.98
-    assert recall >= 0.90
