@@ -209,7 +209,7 @@ class Settings:
         self.no_cache = no_cache
 
 
-_SHELL_SPECIAL = re.compile(r"[^\w@%+=:,./-]")
+_SHELL_SPECIAL = r"[^\w@%+=:,./-]"  # (compiled only when bash completes: start-up)
 
 
 def _completer(kinds: tuple[str, ...] | None, *, ids: bool = False) -> Any:
@@ -227,7 +227,7 @@ def _completer(kinds: tuple[str, ...] | None, *, ids: bool = False) -> Any:
         if os.environ.get("_FACTCLI_COMPLETE", "").endswith("bash"):
             # backslashes, as bash's printf %q writes them (Typer keeps only what begins with
             # the word typed, so 'Charles Robert Jenkins' in quotes would be dropped)
-            return [_SHELL_SPECIAL.sub(r"\\\g<0>", value) for value in found]
+            return [re.sub(_SHELL_SPECIAL, r"\\\g<0>", value) for value in found]
         return found
 
     return complete

@@ -170,7 +170,7 @@ class Candidate(Frozen):
 class Names(Frozen):
     """An entity's name and aliases, folded for scoring (one entry per label)."""
 
-    __slots__ = ("kind", "labels", "fulls", "words", "all_words", "heads", "form_kinds", "common")  # noqa: RUF023
+    __slots__ = ("kind", "labels", "fulls", "words", "all_words", "heads")  # noqa: RUF023  # field order
 
     kind: str
     labels: tuple[str, ...]
@@ -178,8 +178,6 @@ class Names(Frozen):
     words: tuple[tuple[str, ...], ...]
     all_words: frozenset[str]
     heads: frozenset[str]
-    form_kinds: tuple[str, ...]
-    common: tuple[frozenset[str], ...]
 
     def __init__(
         self,
@@ -189,8 +187,6 @@ class Names(Frozen):
         words: tuple[tuple[str, ...], ...],
         all_words: frozenset[str],
         heads: frozenset[str],
-        form_kinds: tuple[str, ...],
-        common: tuple[frozenset[str], ...],
     ) -> None:
         set_field(self, "kind", kind)
         set_field(self, "labels", labels)  # as written, for ``Candidate.matched``
@@ -198,8 +194,6 @@ class Names(Frozen):
         set_field(self, "words", words)  # the words of each folded label
         set_field(self, "all_words", all_words)
         set_field(self, "heads", heads)  # every word an exact form can begin with: the words and any initials
-        set_field(self, "form_kinds", form_kinds)  # per label: the kind its exact forms are made for
-        set_field(self, "common", common)  # per label: its common words (written in lower case)
 
 
 @lru_cache(maxsize=_NAMES_CACHE_SIZE)
@@ -224,17 +218,26 @@ def _names(kind: str, labels: tuple[str, ...], fulls: tuple[str, ...]) -> Names:
         extra = {short for label_words in words if (short := initials(list(label_words)))}
         if extra:
             heads = all_words | extra
-    common = tuple([common_words(label) for label in labels])
-    # a person's label that says what someone is ("U.S. official", "returnees from Japan") is
-    # no personal name: its words are not name parts that match on their own
-    form_kinds = tuple(["description" if kind == "person" and c else kind for c in common])
-    return Names(kind, labels, fulls, words, all_words, heads, form_kinds, common)
+    return Names(kind, labels, fulls, words, all_words, heads)
 
 
 @lru_cache(maxsize=_FORMS_CACHE_SIZE)
-def _forms(full: str, kind: str) -> str:
-    """A folded label's exact forms as "\\0form\\0form\\0": one substring test finds a form or a prefix of one."""
-    return "\0" + "\0".join(folded_variants(full, kind)) + "\0"
+def _common(label: str) -> frozenset[str]:
+    """A label's common words (``normalize.common_words``), when a rule asks (cached)."""
+    return common_words(label)
+
+
+def _form_kind(kind: str, label: str) -> str:
+    """The kind a label's exact forms are made for: a person's label that says what someone is
+    ("U.S. official", "returnees from Japan") is no personal name, its words no name parts."""
+    return "description" if kind == "person" and _common(label) else kind
+
+
+@lru_cache(maxsize=_FORMS_CACHE_SIZE)
+def _forms(full: str, kind: str, label: str) -> str:
+    """A folded label's exact forms as "\\0form\\0form\\0": one substring test finds a form or a prefix of one.
+    (``label``, as written, says whether a person's label is a name or a description.)"""
+    return "\0" + "\0".join(folded_variants(full, _form_kind(kind, label))) + "\0"
 
 
 class Query:
@@ -317,7 +320,7 @@ def _best(
     best, best_label = typo, typo_label
     if query.only_light:  # titles and little words alone: only an exact or prefix reading
         best, best_label, words = 0.0, 0, False
-    if query.tails and names.kind in _NAMED_KINDS:
+    if query.tails and not query.tails.isdisjoint(names.fulls) and names.kind in _NAMED_KINDS:
         for where, full in enumerate(names.fulls):
             if full in query.tails and " " in full and TAIL_SCORE > best:
                 best, best_label = TAIL_SCORE, where
@@ -326,7 +329,7 @@ def _best(
         for where, full in enumerate(names.fulls):
             if begins is not None and names.kind != "organization" and begins.isdisjoint(names.words[where]):
                 continue  # (an organization's initials are no word of its name)
-            joined = _forms(full, names.form_kinds[where])
+            joined = _forms(full, names.kind, names.labels[where])
             for key in query.exact_keys:
                 if key in joined:
                     return EXACT_SCORE, where
@@ -345,9 +348,15 @@ def _best(
             score = WORDS_FACTOR * total / query.weight
             if score > best:
                 best, best_label = score, where
-    if best > MERELY_CLOSE_SCORE and names.kind in _NAMED_KINDS and _merely_close(query, names, best_label):
-        best = MERELY_CLOSE_SCORE
     return best, best_label
+
+
+def _capped(query: Query, names: Names, score: float, label: int) -> float:
+    """``score``, or ``MERELY_CLOSE_SCORE`` for a person's name only close to the query
+    (``_merely_close``). Applied to what ``_best`` found, where it could answer (cheap: few)."""
+    if MERELY_CLOSE_SCORE < score < EXACT_SCORE and names.kind in _NAMED_KINDS and _merely_close(query, names, label):
+        return MERELY_CLOSE_SCORE
+    return score
 
 
 def _merely_close(query: Query, names: Names, where: int) -> bool:
@@ -355,7 +364,7 @@ def _merely_close(query: Query, names: Names, where: int) -> bool:
     is a different name ("Jenkinson", "Robertson", "Ichiro", "Kim Jong Nam")."""
     label_words = names.words[where]
     counted = query.counted
-    if names.form_kinds[where] != "person" or names.fulls[where] in query.tails:
+    if _form_kind(names.kind, names.labels[where]) != "person" or names.fulls[where] in query.tails:
         return False
     query_words = query.text.split()
     joined = {a + b for a, b in zip(query_words, query_words[1:], strict=False)}  # "jun ichiro"
@@ -386,7 +395,8 @@ def score_label(query: str, label: str, kind: str) -> float:
     prepared = prepare_query(query)
     names = prepare_names(kind, (label,))
     prepared.learn(names.heads)
-    return _best(prepared, names, ratio(query, names.fulls[0]), 0, forms=prepared.may_begin(names))[0]
+    score, where = _best(prepared, names, ratio(query, names.fulls[0]), 0, forms=prepared.may_begin(names))
+    return _capped(prepared, names, score, where)
 
 
 def rank(
@@ -431,7 +441,7 @@ def _generic_word_capped(query: Query, pool: list[tuple[int, Names]], results: l
     memo = query.counted[0][2]
 
     def common_hit(names: Names, where: int) -> bool:  # the word, in a label that describes someone
-        if not names.common[where] or names.kind not in _NAMED_KINDS or not names.words[where]:
+        if names.kind not in _NAMED_KINDS or not names.words[where] or not _common(names.labels[where]):
             return False
         return max(map(memo.__getitem__, names.words[where])) >= WORD_PREFIX_SCORE
 
@@ -503,7 +513,7 @@ def _scored(
         score, label = _best(
             prepared, names, *typo.get(position, (0.0, 0)), forms=with_forms, words=with_words, begins=begins
         )
-        if score >= min_score:
+        if score >= min_score and (score := _capped(prepared, names, score, label)) >= min_score:
             results.append(Candidate(ordinal, round(score, 1), names.labels[label]))
     return results
 

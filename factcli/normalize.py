@@ -61,8 +61,14 @@ def common_words(label: str) -> frozenset[str]:
     """The folded words of a label that are written in lower case: common nouns ("U.S.
     official", "returnees from Japan"), not names. Empty for a name. (A capitalised first
     word may be either: "Daughters of ...".)"""
-    found = [fold(word) for word in label.split() if word[:1].isalpha() and word[:1].islower()]
-    return frozenset(w for f in found for w in f.split() if w not in NAME_PARTICLES and w not in PARTICLES)
+    lower = [word for word in label.split() if word[0].islower()]
+    if not lower:  # a name: the common case, quickly
+        return _NO_WORDS
+    words = [w.lower() if w.isalpha() and w.isascii() else fold(w) for w in lower]  # most need no folding
+    return frozenset(w for f in words for w in f.split() if w not in NAME_PARTICLES and w not in PARTICLES)
+
+
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def _join_initials(match: re.Match[str]) -> str:

@@ -184,6 +184,7 @@ class Catalog:
         self.index = store.index
         self._entities: Entities = store.entities
         self._statements: tuple[dict[str, list[Claim]], dict[str, list[Claim]]] | None = None
+        self._places: dict[str, set[int]] | None = None  # bare folded place names -> ordinals
         self._located: dict[str, list[Claim]] | None = None
         self._topics: TopicIndex | None = None
         self._topic_entities: dict[str, Entity] = {}
@@ -267,9 +268,15 @@ class Catalog:
 
     def _place_named(self, folded: str) -> Entity | None:
         """The place whose name or an alias the folded query is (little words aside), if exactly one is."""
-        bare = _bare(folded)
-        found = {n for n, _, _, labels in self._pool(folded, PLACES) if bare in map(_bare, labels)}
-        return self._entities.at(found.pop()) if len(found) == 1 else None
+        if self._places is None:  # every place's names, once: a dictionary look-up a query
+            places: dict[str, set[int]] = {}
+            index = self.index
+            for ordinal in index.ordinals_of_kinds(PLACES):
+                for label in index.folded(ordinal):
+                    places.setdefault(_bare(label), set()).add(ordinal)
+            self._places = places
+        found = self._places.get(_bare(folded), ())
+        return self._entities.at(next(iter(found))) if len(found) == 1 else None
 
     def _figures_with_value(self, query: str) -> Answer | None:
         """``figure 1,800``: the figures some source gives that number for; None if the query is no number."""
