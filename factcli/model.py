@@ -24,7 +24,7 @@ ENTITY_KINDS: tuple[str, ...] = ("person", "organization", "place", "event", "fi
 RELATIONS: tuple[str, ...] = (
     "spouse", "parent-of", "child-of", "relative-of", "member-of", "leads", "works-for",
     "met-with", "participant-in", "has-participant", "located-in", "part-of",
-    "organized-by", "addressed", "reported-by", "about",
+    "organized-by", "addressed", "reported-by", "about", "seated-in",
 )  # fmt: skip
 
 QUALIFIERS: tuple[str, ...] = ("about", "some", "more than", "at least", "up to", "dozens")

@@ -333,6 +333,14 @@ class Catalog:
         words = [word for word in folded.split() if word not in LIGHT_WORDS] or _bare(folded).split()
         labels = {entry[0]: entry[2] for entry in pool}
         candidates = [c for c in candidates if c.score == EXACT_SCORE or _words_near(words, labels[c.ordinal])]
+        ids, index = self._entities.ids(), self.index
+        unquoted_places = {  # "North Korea": the country is quoted nowhere, its government (alias "North Korea") is
+            c.ordinal
+            for c in candidates
+            if c.ordinal < first_unnamed and index.kind(c.ordinal) == "place" and ids[c.ordinal] not in by_id
+        }
+        if unquoted_places and any(c.score == EXACT_SCORE and c.ordinal not in unquoted_places for c in candidates):
+            candidates = [c for c in candidates if c.ordinal not in unquoted_places]  # a name both bear exactly
         if not candidates:
             near = rank(query, pool, 0.0)[:3]
             return Answer(query, [], suggestions=[c.matched for c in near if c.score >= SUGGEST_MIN_SCORE])
