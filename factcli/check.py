@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from sys import intern
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem
 from .load import Mapping, Node, Sequence
@@ -214,8 +214,13 @@ def validate(
     *,
     sources_dir: str | os.PathLike[str] | None = None,
     keep: Callable[[Entity], Any] = _same,
+    review: list[Review] | None = None,
 ) -> tuple[Checked | None, list[Problem]]:
     """Check a positioned tree against the schema; give the sources and entities only when clean.
+
+    With ``sources_dir`` the quotes, dates and aliases are held to the source texts
+    (``Fidelity``), and ``review``, when given, gets the claims that drop a hedge of the
+    sentence they quote (``factcli check --review``).
 
     Entities that ``EntityStream`` checked while the tree was parsed are replayed; the others are
     checked here, and what is kept of each is ``keep(entity)`` (the stream's ``keep`` for the
@@ -223,7 +228,7 @@ def validate(
     """
     checker = _Checker(name)
     try:
-        return _validate(checker, tree, sources_dir, keep)
+        return _validate(checker, tree, sources_dir, keep, review)
     except _TooMany as stop:
         line, column = stop.pos if stop.pos else (None, None)
         checker.problems.append(Problem(name, line, column, f"too many problems; stopped after {MAX_PROBLEMS:,}"))
@@ -235,6 +240,7 @@ def _validate(
     tree: Node | None,
     sources_dir: str | os.PathLike[str] | None,
     keep: Callable[[Entity], Any],
+    review: list[Review] | None,
 ) -> tuple[Checked | None, list[Problem]]:
     if tree is None:
         checker.report(None, "the file is empty; a fact file has 'sources' and 'entities'")
@@ -244,7 +250,12 @@ def _validate(
         return None, checker.problems
 
     sources, source_pos = _sources(checker, root)
-    source_texts = _read_sources(checker, sources, source_pos, sources_dir) if sources_dir is not None else None
+    source_texts = None
+    fidelity = None
+    if sources_dir is not None:
+        paragraphs = _read_sources(checker, sources, source_pos, sources_dir)
+        source_texts = {source_id: text.replace("\n", " ") for source_id, text in paragraphs.items()}
+        fidelity = Fidelity(sources, paragraphs, review)
 
     entities: dict[str, Any] = {}
     entity_pos: dict[str, tuple[int, int]] = {}
@@ -263,7 +274,7 @@ def _validate(
             if mapping is None:
                 complete = False
                 continue
-            entity_id, id_pos, entity, whole = _entity(checker, mapping, sources, source_texts, references)
+            entity_id, id_pos, entity, whole = _entity(checker, mapping, sources, source_texts, references, fidelity)
             kept = None if entity is None else keep(entity)
         if not whole or entity_id is None:
             complete = False
@@ -335,8 +346,13 @@ def _entity(
     sources: dict[str, Source],
     source_texts: dict[str, str] | None,
     references: list[tuple[str, tuple[int, int], str]],
+    fidelity: Fidelity | None = None,
 ) -> tuple[str | None, tuple[int, int] | None, Entity | None, bool]:
-    """Check one entity: (its id, where the id is, the Entity or None, whether every claim was whole)."""
+    """Check one entity: (its id, where the id is, the Entity or None, whether every claim was whole).
+
+    With ``fidelity`` (the source texts were given) its dates and aliases are also held to the
+    texts its claims cite, and its claims are looked over for hedges they drop (``Fidelity``).
+    """
     entity_id = checker.slug(mapping, "entity")
     kind = checker.parsed(mapping, "kind", "entity", _choice(ENTITY_KINDS, "kind"))
     entity_name = checker.text(mapping, "name", "entity")
@@ -346,13 +362,10 @@ def _entity(
         checker.report(
             mapping.value_pos["date"], f"only events have a 'date'; put the date of a {kind}'s fact on its claim"
         )
-    aliases = []
-    for alias, alias_pos in checker.items(mapping, "aliases", "entity").items_with_pos():
-        if not isinstance(alias, str) or not alias.strip():
-            checker.report(alias_pos, "an alias must be non-empty text")
-        else:
-            aliases.append(alias.strip())
+    aliases = _aliases(checker, mapping, "aliases")
+    outside = _aliases(checker, mapping, "outside_aliases")
     claims = []
+    placed: list[tuple[Claim, Mapping, tuple[int, int]]] = []  # each claim with its node, for fidelity
     whole = True
     claim_items = checker.items(mapping, "claims", "entity")
     if kind == "figure" and not claim_items:
@@ -363,12 +376,35 @@ def _entity(
             whole = False
         else:
             claims.append(claim)
+            placed.append((claim, claim_node, claim_pos))  # type: ignore[arg-type]  # a claim is a mapping
+    if fidelity is not None:
+        fidelity.entity(checker, mapping, date, aliases, outside, summary or "", placed)
     if entity_id is None:
         return None, None, None, whole
     entity = None
     if kind is not None and entity_name is not None and summary is not None:
-        entity = Entity(entity_id, kind, entity_name, summary, tuple(aliases), date, tuple(claims))
+        entity = Entity(
+            entity_id,
+            kind,
+            entity_name,
+            summary,
+            tuple(alias for alias, _ in aliases),
+            date,
+            tuple(claims),
+            tuple(alias for alias, _ in outside),
+        )
     return entity_id, mapping.value_pos["id"], entity, whole
+
+
+def _aliases(checker: _Checker, mapping: Mapping, key: str) -> list[tuple[str, tuple[int, int]]]:
+    """The entity's aliases under ``key`` (``aliases`` or ``outside_aliases``), each with where it is."""
+    aliases = []
+    for alias, alias_pos in checker.items(mapping, key, "entity").items_with_pos():
+        if not isinstance(alias, str) or not alias.strip():
+            checker.report(alias_pos, "an alias must be non-empty text")
+        else:
+            aliases.append((alias.strip(), alias_pos))
+    return aliases
 
 
 class _Streamed:
@@ -558,7 +594,233 @@ def _read_sources(
     for source_id, source in sources.items():
         path = directory / source.file
         try:
-            texts[source_id] = normalize_quote(path.read_text(encoding="utf-8", errors="replace"))
+            raw = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             checker.report(source_pos[source_id], f"source {source_id!r}: cannot read {os.fspath(path)}")
+            continue
+        # one paragraph (line) a line: the same text as normalize_quote's once "\n" is read as " "
+        paragraphs = "\n".join(line for line in (normalize_quote(part) for part in raw.splitlines()) if line)
+        texts[source_id] = paragraphs if paragraphs.replace("\n", " ") == normalize_quote(raw) else normalize_quote(raw)
     return texts
+
+
+# -- fidelity: what the cited texts bear out (only with --sources) ---------------------------------
+_INFERRED = re.compile(r"\binfer(?:s|red|ring|ence)?\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d|'?s\b)")  # 1978, not 1970s (a decade names no year)
+_DECADE = re.compile(r"(?<!\d)(\d{3}0)'?s\b")  # 1960s, 1960's
+# what a source's sentence hedges with: an attribution governs the whole sentence ("..., informed
+# sources said"); a modal word only what it stands next to, so it counts in the quote or just before it
+_ATTRIBUTIONS = re.compile(
+    r"\b(?:reportedly|according to|(?:the |informed |government )?sources said|the reports? said|"
+    r"(?:is|are|was|were) (?:said|believed|thought) to|apparently)\b",
+    re.IGNORECASE,
+)
+# "..., they said." / "..., an official said Sunday.": a sentence-final attribution governs the sentence;
+# a plain "said" elsewhere ("Abe, the No. 2 official, said on a talk show that ...") is a statement, too broad
+_TRAILING_SAID = re.compile(r",\s+(?:[^,]{1,40}?\s)?(?:said|says|reported)(?:\s+\w+)?[.!?]?[\"']?$")
+_MODALS = re.compile(r"\b(?:allegedly|alleged|suggested|speculation|probably|possibly|may|might|could)\b")
+_MODAL_REACH = 30  # characters before the quote in which a modal word still hedges it ("He could be jailed")
+# what counts as the claim keeping a hedge: the same word or one meaning as much
+_CLAIM_HEDGES = re.compile(
+    r"\b(?:reportedly|allegedly|alleged|apparently|according to|said|says|say|saying|suggest\w*|speculat\w*|"
+    r"may|might|could|probably|possibl[ey]|potential\w*|believed|reported|reports|claimed|claims|accused|unconfirmed|"
+    r"unnamed|informed sources|sources)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bLt)(?<!\bGen)(?<!\bSgt)(?<!\bNo)"
+    r"[.!?][\"')\]]*(?: +(?=[\"'(\[]?[A-Z0-9])|\n)"
+    r"|\n"
+)
+
+
+class Review(NamedTuple):
+    """A claim whose quoted sentence hedges or attributes, where the claim keeps no hedge."""
+
+    file: str
+    line: int
+    column: int
+    claim: str
+    source: str
+    sentence: str
+    hedges: tuple[str, ...]  # the hedges the sentence carries
+    note: str | None  # the claim's review_note: reviewed, and why it is fine
+
+    def where(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Fidelity:
+    """The rules between an entity and the source texts its claims cite.
+
+    * A date (an entity's ``date``, a claim's ``date`` or ``as_of``) whose year none of the
+      cited texts gives must be approximate (``~``) and say it is inferred: the word
+      "inferred" (or "inference") in the entity's summary, the claim's text or the
+      ``published_note`` of a cited source. A year is given by its four digits standing
+      alone ("1978", "in 1978,"; "1970s" gives no year); a decade by "1960s" / "1960's" or
+      any year in it. An entity's texts are those any of its claims cites; a claim's, those it
+      cites; an entity whose claims cite nothing is held to every source.
+    * An alias must occur in one of the entity's texts (a whole word or words, case,
+      white space and typographic quotes aside); a name a reader would type that the articles
+      do not use goes under ``outside_aliases``, and one there must not occur in them.
+    * ``review`` (when a list is given) gets each claim whose quoted sentence hedges
+      ("reportedly", "according to", "may", ...) while the claim keeps no hedge word and names
+      no ``attributed_to`` / ``attribution``; a ``review_note`` on the claim marks it explained.
+    """
+
+    def __init__(self, sources: dict[str, Source], paragraphs: dict[str, str], review: list[Review] | None) -> None:
+        self.sources = sources
+        self.paragraphs = paragraphs  # source id -> normalised text, a paragraph a line
+        self.review = review
+        self._years: dict[str, tuple[set[int], set[int]]] = {}
+        self._folded: dict[str, str] = {}
+
+    def entity(
+        self,
+        checker: _Checker,
+        mapping: Mapping,
+        date: Period | None,
+        aliases: list[tuple[str, tuple[int, int]]],
+        outside: list[tuple[str, tuple[int, int]]],
+        summary: str,
+        claims: list[tuple[Claim, Mapping, tuple[int, int]]],
+    ) -> None:
+        cited = sorted({c.source for claim, _, _ in claims for c in claim.citations if c.source in self.paragraphs})
+        if not any(claim.citations for claim, _, _ in claims):
+            cited = sorted(self.paragraphs)  # nothing cited: held to every source
+        if date is not None:
+            self._date(checker, mapping, "date", date, cited, (summary,), "the entity's summary")
+        for claim, node, pos in claims:
+            own = sorted({c.source for c in claim.citations if c.source in self.paragraphs})
+            for key in ("date", "as_of"):
+                period = getattr(claim, key)
+                if period is not None:
+                    self._date(
+                        checker, node, key, period, own, (summary, claim.text), "the claim's text, the entity's summary"
+                    )
+            if self.review is not None:
+                self._review(checker.name, claim, pos)
+        for alias, pos in aliases:
+            if not self._found(alias, cited):
+                checker.report(
+                    pos,
+                    f"alias {alias!r} occurs in none of the texts this entity's claims cite ({', '.join(cited)});"
+                    " move it to 'outside_aliases' (names a reader would type that the articles do not use)",
+                )
+        for alias, pos in outside:
+            found = self._found(alias, cited)
+            if found:
+                checker.report(
+                    pos,
+                    f"outside alias {alias!r} occurs in {found}, which this entity's claims cite;"
+                    " make it a plain alias",
+                )
+
+    def _date(
+        self,
+        checker: _Checker,
+        mapping: Mapping,
+        key: str,
+        period: Period,
+        cited: list[str],
+        own_texts: tuple[str, ...],
+        own_label: str,
+    ) -> None:
+        absent = [p for p in (period.start, period.end) if p is not None and not self._dated(p.year, p.decade, cited)]
+        if not absent:
+            return
+        what = " and ".join(sorted({f"decade {p.year}s" if p.decade else f"year {p.year}" for p in absent}))
+        missing = []
+        if not all(p.approximate for p in absent):
+            marked = "/".join(f"{p}~" if p in absent and not p.approximate else str(p) for p in period if p is not None)
+            missing.append(f"mark it approximate ({marked})")
+        notes = [self.sources[s].published_note or "" for s in cited if s in self.sources]
+        if not any(_INFERRED.search(text) for text in (*own_texts, *notes)):
+            missing.append(
+                f"say it is inferred (the word 'inferred' in {own_label} or a cited source's published_note)"
+            )
+        if missing:
+            checker.report(
+                mapping.value_pos[key],
+                f"{key} {period}: the {what} appears in none of the cited texts ({', '.join(cited) or 'none'}); "
+                + " and ".join(missing),
+            )
+
+    def _dated(self, year: int, decade: bool, cited: list[str]) -> bool:
+        for source_id in cited:
+            years, decades = self._years_in(source_id)
+            if decade and (year in decades or any(year <= y < year + 10 for y in years)):
+                return True
+            if not decade and year in years:
+                return True
+        return False
+
+    def _years_in(self, source_id: str) -> tuple[set[int], set[int]]:
+        known = self._years.get(source_id)
+        if known is None:
+            text = self.paragraphs[source_id]
+            known = ({int(y) for y in _YEAR.findall(text)}, {int(d) for d in _DECADE.findall(text)})
+            self._years[source_id] = known
+        return known
+
+    def _found(self, alias: str, cited: list[str]) -> str | None:
+        """The first cited source whose text has the alias (a whole word or words, case aside), or None."""
+        words = normalize_quote(alias).casefold()
+        pattern = re.compile(r"(?<!\w)" + re.escape(words).replace(r"\ ", r"\s+") + r"(?!\w)")
+        for source_id in cited:
+            folded = self._folded.get(source_id)
+            if folded is None:
+                folded = self._folded[source_id] = self.paragraphs[source_id].casefold()
+            if pattern.search(folded):
+                return source_id
+        return None
+
+    def _review(self, name: str, claim: Claim, pos: tuple[int, int]) -> None:
+        assert self.review is not None
+        if claim.attributed_to or claim.attribution or _CLAIM_HEDGES.search(claim.text):
+            return
+        for citation in claim.citations:
+            found = self.sentence(citation.source, citation.quote)
+            if found is None:
+                continue
+            sentence, start, end = found
+            near = sentence[max(0, start - _MODAL_REACH) : end]
+            hedges = [m.group(0).lower() for m in _ATTRIBUTIONS.finditer(sentence)]
+            trailing = _TRAILING_SAID.search(sentence)
+            if trailing and not hedges:
+                hedges.append(trailing.group(0).strip(" ,.!?\"'"))
+            hedges += [m.group(0) for m in _MODALS.finditer(near)]  # lower case only: "May 16" is a month
+            if hedges:
+                self.review.append(
+                    Review(
+                        name,
+                        pos[0],
+                        pos[1],
+                        claim.text,
+                        citation.source,
+                        sentence,
+                        tuple(dict.fromkeys(hedges)),
+                        claim.review_note,
+                    )
+                )
+                return
+
+    def sentence(self, source_id: str, quote: str) -> tuple[str, int, int] | None:
+        """The sentence(s) of the source that hold the quote, with where the quote is in them;
+        None when the text does not have it."""
+        text = self.paragraphs.get(source_id)
+        if text is None:
+            return None
+        wanted = normalize_quote(quote)
+        start = text.replace("\n", " ").find(wanted)
+        if start < 0:
+            return None
+        end = start + len(wanted)
+        begin, finish = 0, len(text)
+        for boundary in _SENTENCE_END.finditer(text):
+            if boundary.end() <= start:
+                begin = boundary.end()
+            elif boundary.start() >= end - 1:  # the quote may end with the sentence's full stop
+                finish = boundary.start() + len(boundary.group(0).rstrip())
+                break
+        return text[begin:finish].replace("\n", " "), start - begin, end - begin

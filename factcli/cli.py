@@ -828,8 +828,17 @@ def check(
         None,
         "--sources",
         metavar="DIR",
-        help="Also verify every quote against the source texts in DIR.",
+        help="Also hold the base to the source texts in DIR: every quote is found in its source; a date whose"
+        " year no cited text gives is approximate (~) and says it is inferred; an alias occurs in a cited text"
+        " (else it goes under outside_aliases). Without DIR these rules are skipped.",
         show_default=False,
+    ),
+    review: bool = typer.Option(
+        False,
+        "--review",
+        help="Also list, on stdout, the claims whose quoted sentence hedges or attributes (reportedly,"
+        " according to, may, ...) while the claim keeps no hedge and names no speaker; a list to read, not"
+        " an error (a claim's review_note marks it explained). Needs --sources.",
     ),
 ) -> int:
     """Validate a fact base: every problem as FILE:LINE:COL, exit 0 when clean, 2 otherwise.
@@ -837,22 +846,45 @@ def check(
     \b
     Example:
       factcli check --facts facts.yaml --sources ../shared/seeds
+      factcli check --sources ../shared/seeds --review
     """
     from .store import load  # noqa: PLC0415 (lazy: per command, start-up)
 
     _refuse_options_for(ctx, "check")
     settings = _settings(ctx, facts, None)
+    if review and sources_dir is None:
+        raise UsageError("--review needs --sources DIR: the hedges are read in the source texts")
+    reviewed: list[Any] | None = [] if review else None
     try:
-        facts_base = load(settings.facts, sources_dir=sources_dir)
+        facts_base = load(settings.facts, sources_dir=sources_dir, review=reviewed)
     except FactBaseError as error:
         for problem in error.problems:
             _say_plain(str(problem))
         _say(f"{len(error.problems)} problem{'s' if len(error.problems) != 1 else ''} found")
         return ExitCode.USAGE
     claims = sum(1 for _ in facts_base.claims())
-    checked = " and every quote found in its source" if sources_dir else ""
+    checked = " and every quote, date and alias held to its source" if sources_dir else ""
     _say(f"ok: {len(facts_base.entities)} entities, {claims} claims, {len(facts_base.sources)} sources{checked}")
+    if reviewed is not None:
+        _print_review(reviewed)
     return ExitCode.FOUND
+
+
+def _print_review(entries: list[Any]) -> None:
+    """The claims ``check --review`` lists, on stdout: where, the claim, the source's sentence."""
+    from .render import printable  # noqa: PLC0415 (lazy: per command, start-up)
+
+    for entry in entries:
+        hedges = ", ".join(repr(h) for h in entry.hedges)
+        print(printable(f"{entry.where()}: review: the source says {hedges}; the claim does not"))
+        print(printable(f"  claim: {entry.claim}"))
+        print(printable(f'  {entry.source}: "{entry.sentence}"'))
+        if entry.note:
+            print(printable(f"  review_note: {entry.note}"))
+    explained = sum(1 for entry in entries if entry.note)
+    _say(
+        f"review: {len(entries)} claim{'s' if len(entries) != 1 else ''} to review, {explained} explained (review_note)"
+    )
 
 
 def _say_plain(message: str) -> None:

@@ -190,6 +190,7 @@ class _ClaimFields(NamedTuple):
     qualifier: str | None = None
     attributed_to: str | None = None  # an entity id: who says so
     attribution: str | None = None  # free text for an unnamed speaker
+    review_note: str | None = None  # why a hedge in the source needs no hedge here (``check --review``)
     subject: str = ""  # id of the entity the claim belongs to
     subject_name: str | None = None
     related_name: str | None = None
@@ -210,7 +211,7 @@ class Claim(_ClaimFields):
     SCHEMA: ClassVar[dict[str, str]] = {
         "text": "text!", "citations": "citations!", "relation": "relation", "related": "entity",
         "date": "date", "as_of": "date", "value": "number", "unit": "text", "qualifier": "qualifier",
-        "attributed_to": "entity", "attribution": "text",
+        "attributed_to": "entity", "attribution": "text", "review_note": "text",
     }  # fmt: skip
 
 
@@ -222,16 +223,27 @@ class _EntityFields(NamedTuple):
     aliases: tuple[str, ...] = ()
     date: Period | None = None
     claims: tuple[Claim, ...] = ()
+    outside_aliases: tuple[str, ...] = ()  # names a reader would type that the articles do not use
 
 
 class Entity(_EntityFields):
-    """A person, organization, place, event or figure with its claims."""
+    """A person, organization, place, event or figure with its claims.
+
+    ``aliases`` are other names the cited articles use; ``outside_aliases`` are names a reader
+    would type that none of them uses (``UNHRC``, a family-name-first or macron spelling), kept
+    apart so that a reader can tell which is which (``check --sources`` holds the line).
+    """
 
     __slots__ = ()
     SCHEMA: ClassVar[dict[str, str]] = {
-        "id": "slug!", "kind": "kind!", "name": "text!", "summary": "text!", "aliases": "aliases", "date": "date",
-        "claims": "claims",
+        "id": "slug!", "kind": "kind!", "name": "text!", "summary": "text!", "aliases": "aliases",
+        "outside_aliases": "aliases", "date": "date", "claims": "claims",
     }  # fmt: skip
+
+    @property
+    def all_aliases(self) -> tuple[str, ...]:
+        """Every other name the entity goes by: the articles' aliases, then the outside ones."""
+        return self.aliases + self.outside_aliases if self.outside_aliases else self.aliases
 
 
 class Source(Frozen):

@@ -386,7 +386,7 @@ class Catalog:
         named = [
             m
             for m in answer.matches
-            if m.score == EXACT_SCORE or _words_near(words, (m.entity.name, *m.entity.aliases))
+            if m.score == EXACT_SCORE or _words_near(words, (m.entity.name, *m.entity.all_aliases))
         ]
         if not named:
             return Answer(query, [], suggestions=[m.matched for m in answer.matches[:3]])
@@ -564,7 +564,7 @@ class Catalog:
     def _names_meaning(self, entity: Entity) -> list[str]:
         """The entity's name and the aliases that mean it alone ("Jenkins", not "Kim")."""
         meaning = [entity.name]
-        for alias in entity.aliases:
+        for alias in entity.all_aliases:
             answer = self.lookup(alias, (entity.kind,), limit=1)
             if not answer.ambiguous and [m.entity.id for m in answer.matches] == [entity.id]:
                 meaning.append(alias)

@@ -72,7 +72,7 @@ def _claim_record(claim: Claim) -> tuple[Any, ...]:
 
 
 def entity_record(entity: Entity) -> tuple[Any, ...]:
-    """The entity as the cache keeps it: (id, kind, name, summary, aliases, date, claim records)."""
+    """The entity as the cache keeps it: (id, kind, name, summary, aliases, date, claim records, outside aliases)."""
     return (
         entity.id,
         entity.kind,
@@ -81,12 +81,13 @@ def entity_record(entity: Entity) -> tuple[Any, ...]:
         entity.aliases,
         _date_record(entity.date),
         tuple(_claim_record(claim) for claim in entity.claims),
+        entity.outside_aliases,
     )
 
 
 def entity_from_record(record: tuple[Any, ...], name_of: Callable[[str], str]) -> Entity:
     """The entity a record holds; ``name_of`` names the entities its claims point to."""
-    entity_id, kind, name, summary, aliases, date, claim_records = record
+    entity_id, kind, name, summary, aliases, date, claim_records, outside = record
     claims = []
     for claim_record in claim_records:  # a batch decodes thousands: the loops are kept flat
         values = list(claim_record)
@@ -97,9 +98,10 @@ def entity_from_record(record: tuple[Any, ...], name_of: Callable[[str], str]) -
         # then the fields the store fills in: subject, subject_name and a name per reference
         values += (entity_id, name, *[None if values[n] is None else name_of(values[n]) for n in _CLAIM_REFERENCES])
         claims.append(_new(Claim, values))  # all of Claim._fields, in order
-    return _new(Entity, (entity_id, kind, name, summary, tuple(aliases), _period(date), tuple(claims)))
+    return _new(Entity, (entity_id, kind, name, summary, tuple(aliases), _period(date), tuple(claims), tuple(outside)))
 
 
+_ENTITY_RECORD_LENGTH = 8  # what entity_record gives
 _SOURCE_FIELDS = tuple(Source.SCHEMA)
 _SOURCE_PUBLISHED = _SOURCE_FIELDS.index("published")
 
@@ -219,10 +221,11 @@ class Entities(Mapping[str, Entity]):
                 self._give_up(error)
 
     def kinds_and_labels(self) -> Iterator[tuple[str, list[str]]]:
-        """Each entity's kind, name and aliases, in order, without decoding its claims (to build the index)."""
+        """Each entity's kind, name and aliases (outside ones too), in order, without decoding its claims
+        (to build the index)."""
         for ordinal in range(len(self._records)):
-            _, kind, name, _, aliases, *_ = self._record(ordinal)
-            yield kind, [name, *aliases]
+            _, kind, name, _, aliases, _, _, outside = self._record(ordinal)
+            yield kind, [name, *aliases, *outside]
 
     def records(self) -> Iterator[bytes]:
         """Each entity's record as marshal bytes, in order (for the cache writer)."""
@@ -236,7 +239,7 @@ class Entities(Mapping[str, Entity]):
             raise
         except Exception as error:  # noqa: BLE001  # a CRC collision on garbage: still only the cache's fault
             raise cache.CacheCorrupt(str(error)) from None
-        if type(record) is not tuple or len(record) != 7:
+        if type(record) is not tuple or len(record) != _ENTITY_RECORD_LENGTH:
             raise cache.CacheCorrupt(f"record {ordinal} is not an entity")
         return record
 
@@ -306,14 +309,20 @@ class _Sources(Mapping[str, Source]):
 
 
 # -- opening a fact base --------------------------------------------------------------------------
-def load(path: str | os.PathLike[str] | None = None, *, sources_dir: str | os.PathLike[str] | None = None) -> FactBase:
+def load(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    sources_dir: str | os.PathLike[str] | None = None,
+    review: list[Any] | None = None,
+) -> FactBase:
     """Read and check a fact base (no cache); raise FactBaseError listing every problem.
 
-    With ``sources_dir`` the quotes are also checked against the source texts.
+    With ``sources_dir`` the quotes, dates and aliases are also held to the source texts, and
+    ``review`` (a list) gets the claims that drop a hedge of their source (``check.Review``).
     """
     path = Path(path) if path is not None else default_facts_path()
     data = read_bytes(path)
-    facts, entities = _checked(data, os.fspath(path), sources_dir=sources_dir)
+    facts, entities = _checked(data, os.fspath(path), sources_dir=sources_dir, review=review)
     entities.name_entities_with(_names_by_ordinal(entities))
     import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
 
@@ -326,14 +335,16 @@ def _names_by_ordinal(entities: Entities) -> Callable[[int], str]:
     return names.__getitem__
 
 
-def _checked(data: bytes, name: str, *, sources_dir: str | os.PathLike[str] | None = None) -> tuple[FactBase, Entities]:
+def _checked(
+    data: bytes, name: str, *, sources_dir: str | os.PathLike[str] | None = None, review: list[Any] | None = None
+) -> tuple[FactBase, Entities]:
     """Decode, parse and check a fact file's bytes (``name`` is its path, for the problems)."""
     from .check import EntityStream, validate  # noqa: PLC0415 (lazy: a warm start never checks)
 
     # quotes are checked against the sources on the whole tree; otherwise entity by entity
     stream = EntityStream(name, _compress) if sources_dir is None else None
     tree, problems = parse_tree(decode(data, name), name, on_entity=stream)
-    checked, more = validate(tree, name, sources_dir=sources_dir, keep=_compress)
+    checked, more = validate(tree, name, sources_dir=sources_dir, keep=_compress, review=review)
     problems.extend(more)
     if problems or checked is None:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))

@@ -249,7 +249,7 @@ class TopicIndex:
     @staticmethod
     def _fields(entity: Entity) -> list[Field]:
         fields = [Field("name", entity.name, None)]
-        fields += [Field("alias", alias, None) for alias in entity.aliases]
+        fields += [Field("alias", alias, None) for alias in entity.all_aliases]
         fields.append(Field("summary", entity.summary, None))
         if entity.date is not None:
             fields.append(Field("date", str(entity.date), None))

@@ -58,7 +58,7 @@ def test_a_cached_fact_base_round_trips_exactly(isolated_cache: Path) -> None:
     assert warm.stats() == cold.stats()
     for entity in cold.facts.entities.values():
         assert warm.facts.entities.name_of(entity.id) == cold.facts.entities.name_of(entity.id) == entity.name
-        assert warm.index.labels(list(cold.facts.entities).index(entity.id)) == [entity.name, *entity.aliases]
+        assert warm.index.labels(list(cold.facts.entities).index(entity.id)) == [entity.name, *entity.all_aliases]
     assert warm.facts.entities.name_of("no-such-id") == "no-such-id"
 
 
@@ -329,7 +329,7 @@ def test_the_batch_json_is_what_json_dumps_writes(tmp_path: Path, base: str) -> 
     Catalog.open(facts)
     warm, cold = Catalog.open(facts), Catalog.open(facts, use_cache=False)
     assert from_cache(warm)
-    queries = [label for entity in cold.entities() for label in (entity.name, *entity.aliases)]
+    queries = [label for entity in cold.entities() for label in (entity.name, *entity.all_aliases)]
     queries += ["Kim", "Jenkins", "1,800", "nobody at all", "the"]
     for catalog in (warm, cold):
         answers = [catalog.lookup(q, ALL_KINDS) for q in queries]

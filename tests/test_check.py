@@ -174,7 +174,9 @@ def test_yaml_features_that_can_hurt_are_refused(tmp_path: Path, construct: str)
 def test_quotes_are_verified_against_the_sources(tmp_path: Path) -> None:
     sources = tmp_path / "seeds"
     sources.mkdir()
-    (sources / "s1.txt").write_text("She wrote \u201cthe first\n   program\u201d \u2014 in 1843.", encoding="utf-8")
+    (sources / "s1.txt").write_text(
+        "Lovelace wrote \u201cthe first\n   program\u201d \u2014 in 1843.", encoding="utf-8"
+    )
     assert load(write_facts(tmp_path, MINIMAL), sources_dir=sources).sources["s1"].file == "s1.txt"
     wrong = MINIMAL.replace("quote: the first program", "quote: the second program")
     assert problems_of(tmp_path, wrong, sources) == [

@@ -141,7 +141,7 @@ SCORERS: dict[str, Scorer] = {
 
 def _ranked(scorer: Scorer, query: str, entities: list) -> list[tuple[float, str]]:
     folded = fold(query)
-    scored = [(max(scorer(folded, label, e.kind) for label in (e.name, *e.aliases)), e.id) for e in entities]
+    scored = [(max(scorer(folded, label, e.kind) for label in (e.name, *e.all_aliases)), e.id) for e in entities]
     scored.sort(key=lambda pair: -pair[0])
     return scored
 
@@ -326,7 +326,7 @@ def test_score_label_readings(query, label, kind, low, high):
 
 def test_rank_scores_equal_the_best_label_score(facts, queries):
     """``rank`` batches the work; its scores must be those of ``score_label`` label by label."""
-    pool = [(n, e.kind, [e.name, *e.aliases]) for n, e in enumerate(facts.entities.values())]
+    pool = [(n, e.kind, [e.name, *e.all_aliases]) for n, e in enumerate(facts.entities.values())]
     for query, _, _ in queries[::7] + [(q, "", "") for q in NOT_IN_FACT_BASE[::5]]:
         expected = {n: max(score_label(fold(query), label, kind) for label in labels) for n, kind, labels in pool}
         for min_score in (0.0, DEFAULT_MIN_SCORE):
@@ -410,7 +410,7 @@ def test_python_extract_equals_rapidfuzz_extract(facts):
 
     from factcli.match import _python_extract
 
-    labels = sorted({fold(label) for e in facts.entities.values() for label in (e.name, *e.aliases)})
+    labels = sorted({fold(label) for e in facts.entities.values() for label in (e.name, *e.all_aliases)})
     words = sorted({word for label in labels for word in label.split()})
     cases = [
         (query, choices)
@@ -450,7 +450,7 @@ def test_rank_is_the_same_with_either_scorer(facts, queries, monkeypatch):
     """The labelled queries and the misses rank identically with rapidfuzz and with the Python scorer."""
     from factcli import match
 
-    pool = [(n, e.kind, [e.name, *e.aliases]) for n, e in enumerate(facts.entities.values())]
+    pool = [(n, e.kind, [e.name, *e.all_aliases]) for n, e in enumerate(facts.entities.values())]
     texts = [q for q, _, _ in queries] + NOT_IN_FACT_BASE
     results = {}
     for scorer in ("rapidfuzz", "python"):
@@ -526,7 +526,7 @@ def test_name_variants_of_groups_places_and_organizations():
 
 def test_rank_with_labels_already_folded_gives_the_same(facts, queries):
     """``Catalog.lookup`` hands ``rank`` the name index's folded labels; the answers must not change."""
-    pool = [(n, e.kind, [e.name, *e.aliases]) for n, e in enumerate(facts.entities.values())]
+    pool = [(n, e.kind, [e.name, *e.all_aliases]) for n, e in enumerate(facts.entities.values())]
     folded = [(n, kind, labels, [fold(label) for label in labels]) for n, kind, labels in pool]
     for query, _, _ in queries + [(q, "", "") for q in NOT_IN_FACT_BASE]:
         for min_score in (0.0, DEFAULT_MIN_SCORE):
