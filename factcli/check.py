@@ -364,6 +364,7 @@ def _entity(
         )
     aliases = _aliases(checker, mapping, "aliases")
     outside = _aliases(checker, mapping, "outside_aliases")
+    former = _former_ids(checker, mapping)
     claims = []
     placed: list[tuple[Claim, Mapping, tuple[int, int]]] = []  # each claim with its node, for fidelity
     whole = True
@@ -392,6 +393,7 @@ def _entity(
             date,
             tuple(claims),
             tuple(alias for alias, _ in outside),
+            former,
         )
     return entity_id, mapping.value_pos["id"], entity, whole
 
@@ -405,6 +407,17 @@ def _aliases(checker: _Checker, mapping: Mapping, key: str) -> list[tuple[str, t
         else:
             aliases.append((alias.strip(), alias_pos))
     return aliases
+
+
+def _former_ids(checker: _Checker, mapping: Mapping) -> tuple[str, ...]:
+    """The ids an entity had before (``former_ids``), each a slug."""
+    former = []
+    for value, where in _aliases(checker, mapping, "former_ids"):
+        if _SLUG.fullmatch(value):
+            former.append(value)
+        else:
+            checker.report(where, f"former id {value!r} must be a slug: lowercase letters, digits and single hyphens")
+    return tuple(former)
 
 
 class _Streamed:

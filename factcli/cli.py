@@ -770,6 +770,8 @@ def show(
     entity_id = _check_query(entity_id)
     catalog = _catalog(settings)
     answer = catalog.show(entity_id)
+    if answer.matches and answer.matches[0].entity.id != entity_id:
+        _say(f"{entity_id!r} is now {answer.matches[0].entity.id!r}")  # a merged or retired id
     _say_warnings(catalog)
     _report_miss(answer)
     _renderer(settings).answer(answer)

@@ -224,6 +224,7 @@ class _EntityFields(NamedTuple):
     date: Period | None = None
     claims: tuple[Claim, ...] = ()
     outside_aliases: tuple[str, ...] = ()  # names a reader would type that the articles do not use
+    former_ids: tuple[str, ...] = ()  # ids it had before (a merged or retired entity): `show` still finds them
 
 
 class Entity(_EntityFields):
@@ -237,7 +238,7 @@ class Entity(_EntityFields):
     __slots__ = ()
     SCHEMA: ClassVar[dict[str, str]] = {
         "id": "slug!", "kind": "kind!", "name": "text!", "summary": "text!", "aliases": "aliases",
-        "outside_aliases": "aliases", "date": "date", "claims": "claims",
+        "outside_aliases": "aliases", "former_ids": "aliases", "date": "date", "claims": "claims",
     }  # fmt: skip
 
     @property

@@ -296,8 +296,13 @@ class Catalog:
         return [Match.lazy(self._entities, c.ordinal, c.score, c.matched) for c in candidates]
 
     def show(self, entity_id: str) -> Answer:
+        """The entity with this id; or the one that had it before (``former_ids``: merged or retired
+        entities keep answering; ``matched`` says which id was asked); else suggestions."""
         entity = self.get(entity_id)
         if entity is None:
+            successor = next((e for e in self.entities() if entity_id in e.former_ids), None)
+            if successor is not None:
+                return Answer(entity_id, [Match(successor, 100.0, entity_id)])
             from .check import closest  # noqa: PLC0415 (lazy: only a miss suggests)
 
             # the ids of what the words name ("show jenkins"), then the nearest spelling of an id

@@ -226,13 +226,14 @@ class _JsonText:
         entity_id, own = entity.id, string(entity.id)
         aliases = ", ".join([string(alias) for alias in entity.aliases])
         outside = ", ".join([string(alias) for alias in entity.outside_aliases])
+        former = ", ".join([string(old) for old in entity.former_ids])
         written = ", ".join(
             [write(c, own if c.subject == entity_id else None) for c in (entity.claims if claims is None else claims)]
         )
         return (
             f'{{"id": {own}, "kind": {string(entity.kind)}, "name": {string(entity.name)}, '
-            f'"aliases": [{aliases}], "outside_aliases": [{outside}], "score": {value(score)}, '
-            f'"summary": {string(entity.summary)}, '
+            f'"aliases": [{aliases}], "outside_aliases": [{outside}], "former_ids": [{former}], '
+            f'"score": {value(score)}, "summary": {string(entity.summary)}, '
             f'"matched": {value(matched)}, "date": {"null" if entity.date is None else string(str(entity.date))}, '
             f'"claims": [{written}]}}'
         )
@@ -477,6 +478,8 @@ class EntityView:
             self.header.append("Also known as: " + ", ".join(entity.aliases))
         if entity.outside_aliases:
             self.header.append("Also (not in the articles): " + ", ".join(entity.outside_aliases))
+        if entity.former_ids:
+            self.header.append("Formerly: " + ", ".join(entity.former_ids))
         self.figure = entity.kind == "figure"
         self.rows = [_claim_cells(c, about=None if c.subject == entity.id else c.subject_name) for c in claims]
         values = sorted({c.value for c in claims if c.value is not None})

@@ -72,7 +72,8 @@ def _claim_record(claim: Claim) -> tuple[Any, ...]:
 
 
 def entity_record(entity: Entity) -> tuple[Any, ...]:
-    """The entity as the cache keeps it: (id, kind, name, summary, aliases, date, claim records, outside aliases)."""
+    """The entity as the cache keeps it: (id, kind, name, summary, aliases, date, claim records, outside
+    aliases, former ids)."""
     return (
         entity.id,
         entity.kind,
@@ -82,12 +83,13 @@ def entity_record(entity: Entity) -> tuple[Any, ...]:
         _date_record(entity.date),
         tuple(_claim_record(claim) for claim in entity.claims),
         entity.outside_aliases,
+        entity.former_ids,
     )
 
 
 def entity_from_record(record: tuple[Any, ...], name_of: Callable[[str], str]) -> Entity:
     """The entity a record holds; ``name_of`` names the entities its claims point to."""
-    entity_id, kind, name, summary, aliases, date, claim_records, outside = record
+    entity_id, kind, name, summary, aliases, date, claim_records, outside, former = record
     claims = []
     for claim_record in claim_records:  # a batch decodes thousands: the loops are kept flat
         values = list(claim_record)
@@ -98,10 +100,13 @@ def entity_from_record(record: tuple[Any, ...], name_of: Callable[[str], str]) -
         # then the fields the store fills in: subject, subject_name and a name per reference
         values += (entity_id, name, *[None if values[n] is None else name_of(values[n]) for n in _CLAIM_REFERENCES])
         claims.append(_new(Claim, values))  # all of Claim._fields, in order
-    return _new(Entity, (entity_id, kind, name, summary, tuple(aliases), _period(date), tuple(claims), tuple(outside)))
+    return _new(
+        Entity,
+        (entity_id, kind, name, summary, tuple(aliases), _period(date), tuple(claims), tuple(outside), tuple(former)),
+    )
 
 
-_ENTITY_RECORD_LENGTH = 8  # what entity_record gives
+_ENTITY_RECORD_LENGTH = len(Entity._fields)  # what entity_record gives
 _SOURCE_FIELDS = tuple(Source.SCHEMA)
 _SOURCE_PUBLISHED = _SOURCE_FIELDS.index("published")
 
@@ -224,7 +229,7 @@ class Entities(Mapping[str, Entity]):
         """Each entity's kind, name and aliases (outside ones too), in order, without decoding its claims
         (to build the index)."""
         for ordinal in range(len(self._records)):
-            _, kind, name, _, aliases, _, _, outside = self._record(ordinal)
+            _, kind, name, _, aliases, _, _, outside, _ = self._record(ordinal)
             yield kind, [name, *aliases, *outside]
 
     def records(self) -> Iterator[bytes]:

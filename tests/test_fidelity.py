@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import write_facts
+from factcli.store import load
+
+from .conftest import ROOT, run_factcli, write_facts
 
 TEXT = (
     "The Example Committee met in Lisbon on May 16. Its chair, Ana Pires, said the talks went well.\n"
@@ -235,3 +237,42 @@ def test_review_reads_said_only_as_a_sentence_final_attribution(cli, tmp_path: P
 def test_review_needs_the_sources(cli, tmp_path: Path) -> None:
     result = cli("--facts", str(write_facts(tmp_path, BASE)), "check", "--review")
     assert result.exit_code == 2 and "--review needs --sources" in result.stderr
+
+
+# -- one entity per actor, and ids that keep working ------------------------------------------------
+def test_a_retired_id_still_shows_its_successor(cli) -> None:
+    result = cli("show", "trump-kim-summit-number", "-f", "json")
+    assert result.exit_code == 0
+    (shown,) = json.loads(result.stdout)
+    assert shown["id"] == "hanoi-summit" and "trump-kim-summit-number" in shown["former_ids"]
+    assert "'trump-kim-summit-number' is now 'hanoi-summit'" in result.stderr
+    assert cli("show", "no-such-id-ever").exit_code == 1
+
+
+def test_a_former_id_must_be_a_slug(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.yaml"
+    facts.write_text(
+        "sources:\n  - id: s1\n    title: T\n    published: 2001-01-01\n    file: s1.txt\n"
+        "entities:\n  - id: a\n    kind: person\n    name: A\n    summary: S\n    former_ids: [Not A Slug]\n"
+        "    claims:\n      - text: T\n        citations:\n          - source: s1\n            quote: q\n",
+        encoding="utf-8",
+    )
+    result = run_factcli("check", "--facts", str(facts))
+    assert result.returncode == 2 and b"former id 'Not A Slug' must be a slug" in result.stderr
+
+
+def test_governments_speak_and_places_stay_places() -> None:
+    """What "North Korea", "Tokyo"... said or did is on the government; each capital says whose name it is."""
+    facts = load(ROOT / "facts.yaml")
+    places = {e.id for e in facts.entities.values() if e.kind == "place"}
+    spoken = {c.attributed_to for c in facts.claims() if c.attributed_to}
+    assert not spoken & places
+    for government, capital in [
+        ("north-korean-government", "pyongyang"),
+        ("japanese-government", "tokyo"),
+        ("chinese-government", "beijing"),
+        ("us-government", "washington"),
+    ]:
+        seated = [c.related for c in facts.entities[government].claims if c.relation == "seated-in"]
+        assert seated == [capital]
+        assert {c.related for c in facts.entities[capital].claims} >= {government}
