@@ -715,10 +715,10 @@ def timeline(
     catalog = _catalog(settings)
     found = catalog.timeline(span, query, min_score=settings.min_score, limit=limit or _given(ctx, "limit"))
     answer = found.answer
+    _renderer(settings).timeline(found.entries)  # (a miss: no rows; `[]` in JSON, as for the other commands)
     if answer is not None and not answer.matches:
         _report_miss(answer)
         return ExitCode.NOT_FOUND
-    _renderer(settings).timeline(found.entries)
     _say_warnings(catalog)
     if answer is not None and answer.ambiguous:
         names = ", ".join(m.entity.name for m in answer.matches)

@@ -114,6 +114,8 @@ def test_timeline_of_a_place_has_the_events_held_there(cli) -> None:
 
 
 def test_timeline_names_its_miss_not_a_range(cli) -> None:
+    result = cli("timeline", "Megumi", "-f", "json")
+    assert result.stdout.strip() == "[]"  # a script reads an empty list, not nothing
     code, rows, stderr = _timeline(cli, "Megumi")
     assert code == 1 and rows == []
     assert "no match for 'Megumi'" in stderr and "range" not in stderr
