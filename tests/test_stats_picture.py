@@ -1,0 +1,169 @@
+"""`factcli stats` on a terminal as a picture that fits the width (issue 12 part 4).
+
+The terminal view is drawn by the real ``RichRenderer`` into a described terminal
+(``Environment(out, terminal=True, width=N)``), and once through a real pseudo-terminal.
+Every expectation is read from ``Catalog.stats()`` (the JSON contract), not from what the
+code happens to print.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from factcli.query import Catalog
+from factcli.render import Environment, RichRenderer, renderer_for
+
+from .conftest import MINIMAL, ROOT, write_facts
+
+WIDTHS = (60, 80, 120)
+POSIX = os.name == "posix"
+
+
+@pytest.fixture(scope="module")
+def stats() -> dict:
+    return Catalog.open(ROOT / "facts.yaml", use_cache=False).stats()
+
+
+def draw(stats: dict, width: int, *, color: bool = False, unicode: bool = True) -> list[str]:
+    out = io.StringIO()
+    env = Environment(out, terminal=True, color=color, width=width)
+    env.unicode = unicode
+    renderer = renderer_for(None, env)
+    assert isinstance(renderer, RichRenderer)
+    renderer.stats(stats)
+    return out.getvalue().splitlines()
+
+
+def bar_rows(stats: dict) -> list[tuple[str, int]]:
+    return list(stats["claims_per_source"].items()) + list(stats["claims_per_decade"].items())
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("unicode", [True, False], ids=["unicode", "ascii"])
+def test_no_line_is_wider_than_the_terminal(stats: dict, width: int, unicode: bool) -> None:
+    lines = draw(stats, width, unicode=unicode)
+    assert lines
+    assert max(cell_len(line) for line in lines) <= width
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_bar_is_on_one_line_with_its_label_and_count(stats: dict, width: int) -> None:
+    lines = draw(stats, width)
+    for label, count in bar_rows(stats):
+        row = [line for line in lines if re.match(rf"\s*{re.escape(label)}\s+{count} █+$", line)]
+        assert len(row) == 1, (label, count, lines)
+    assert sum("█" in line for line in lines) == len(bar_rows(stats)), "a bar continued on a line of its own"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_bars_start_in_one_column_and_the_longest_fills_the_width(stats: dict, width: int) -> None:
+    lines = [line for line in draw(stats, width) if "█" in line]
+    assert len({line.index("█") for line in lines}) == 1
+    assert max(len(line) for line in lines) == width
+    source_bars = {line.split()[0]: line.count("█") for line in lines}
+    top = max(stats["claims_per_source"], key=stats["claims_per_source"].get)
+    assert source_bars[top] == max(source_bars[s] for s in stats["claims_per_source"])
+
+
+def test_at_80_columns_stats_is_at_most_40_lines_with_each_heading_once(stats: dict) -> None:
+    lines = draw(stats, 80)
+    assert len(lines) <= 40
+    text = "\n".join(lines)
+    for heading in ("claims per source", "claims per decade", "discrepancies"):
+        assert text.count(heading) == 1
+    for key in ("entities", "claims", "citations", "sources", "dated_claims", "dated_events"):
+        assert re.search(rf"\b{key.replace('_', ' ')} {stats[key]}\b", text), key
+    for kind, n in stats["by_kind"].items():
+        assert f"{kind} {n}" in text
+    first, last = stats["date_span"]
+    assert f"{first} .. {last}" in text
+
+
+def test_a_decade_without_claims_shows_as_an_empty_row(stats: dict) -> None:
+    decades = sorted(int(d[:-1]) for d in stats["claims_per_decade"])
+    missing = [f"{y}s" for y in range(decades[0], decades[-1] + 1, 10) if f"{y}s" not in stats["claims_per_decade"]]
+    lines = draw(stats, 80)
+    for decade in missing:
+        assert any(re.fullmatch(rf"\s*{decade}\s+0", line) for line in lines), decade
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_discrepancy_is_one_line_with_its_values_side_by_side(stats: dict, width: int) -> None:
+    lines = draw(stats, width)
+    assert stats["discrepancies"]
+    for item in stats["discrepancies"]:
+        values = " / ".join(f"{v:,}" for v in item["values"])
+        [line] = [line for line in lines if line.endswith(values)]
+        name = line[: -len(values)].strip()
+        if name.endswith("…"):
+            assert item["name"].startswith(name[:-1]) and cell_len(item["name"]) + len(values) + 4 > width
+        else:
+            assert name == item["name"]
+
+
+def test_a_fact_base_without_discrepancies_or_dates_says_so(tmp_path: Path) -> None:
+    small = Catalog.open(write_facts(tmp_path, MINIMAL), use_cache=False).stats()
+    small["date_span"] = None
+    text = "\n".join(draw(small, 80))
+    assert "discrepancies: none" in text and "dates none" in text
+
+
+def test_fact_base_text_is_shown_as_text_never_markup(stats: dict) -> None:
+    hostile = {**stats, "claims_per_source": {"[bold red]x[/]\x1b[2J": 3}}
+    hostile["discrepancies"] = [{"id": "x", "name": "[link=http://x]y[/link]\u202e", "values": [1, 2]}]
+    out = "\n".join(draw(hostile, 80, color=True))
+    assert "[bold red]x[/]\\x1b[2J" in out and "[link=http://x]y[/link]\\u202e" in out
+    assert "\x1b[2J" not in out and "\x1b]" not in out
+
+
+def test_piped_and_other_formats_are_unchanged(cli, stats: dict) -> None:
+    """Only the terminal view changed: off a terminal stats is the plain table it was."""
+    result = cli("stats")
+    assert result.stdout.splitlines()[:4] == [
+        "metric | count",
+        f"entities | {stats['entities']}",
+        *[f"  {kind} | {n}" for kind, n in list(stats["by_kind"].items())[:2]],
+    ]
+    assert any(line.startswith("claims per source: ") for line in result.stdout.splitlines())
+
+
+@pytest.mark.skipif(not POSIX or sys.platform == "darwin", reason="needs a Linux pty")
+def test_in_a_real_80_column_terminal(stats: dict, tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "FACTCLI_CACHE_DIR": str(tmp_path)}
+    env.pop("COLUMNS", None)
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "factcli", "stats"], stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env
+    )
+    os.close(slave)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other side closed
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(master)
+    assert process.stderr is not None
+    assert process.wait(timeout=60) == 0, process.stderr.read()
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", output.decode()).replace("\r", "").splitlines()
+    assert len(lines) <= 40
+    assert max(cell_len(line) for line in lines) <= 80
+    assert sum("█" in line for line in lines) == len(bar_rows(stats))
