@@ -14,8 +14,10 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import IO, Any
 
+from .errors import UsageError
 from .model import Claim, Entity, Period, Source
 from .query import Answer, Match, SearchHit, TimelineEntry
 
@@ -700,6 +702,100 @@ class RichRenderer(TextRenderer):
         return [Text(self._shown(cell)) for cell in cells]
 
 
+class Picture:
+    """A terminal view saved as an image (``--svg``, ``--html``): Rich's own export of what it drew.
+
+    ``with Picture([("svg", path)], title="factcli stats") as renderer: renderer.stats(stats)``
+    draws with the ``RichRenderer`` a terminal gets, at a fixed width (80 by default), in colour,
+    whatever stdout is, into a recording console; when the block ends without an error, each
+    file is written atomically (a temporary file beside it, then a rename). A block that fails
+    or draws nothing (a miss) writes nothing. A directory or a path that cannot be written is a
+    ``UsageError`` before anything is drawn.
+    """
+
+    KINDS = ("svg", "html")
+
+    def __init__(self, files: Sequence[tuple[str, Path]], *, title: str, width: int = 80) -> None:
+        for kind, path in files:
+            if kind not in self.KINDS:
+                raise ValueError(f"unknown picture kind {kind!r}; use one of {', '.join(self.KINDS)}")
+            _check_writable(path)
+        self.files = list(files)
+        self.title = title
+        self.renderer = _RecordingRenderer(width)
+
+    def __enter__(self) -> RichRenderer:
+        return self.renderer
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if kind is not None or not self.renderer.screen.getvalue():
+            return
+        console = self.renderer.console
+        for picture_kind, path in self.files:
+            if picture_kind == "svg":
+                text = console.export_svg(title=self.title, clear=False)
+            else:
+                text = console.export_html(clear=False)
+            _write_atomically(path, text)
+
+
+class _RecordingRenderer(RichRenderer):
+    """``RichRenderer`` drawing into a console that records, the same whatever the environment says."""
+
+    def __init__(self, width: int) -> None:
+        import io  # noqa: PLC0415 (lazy: only a picture)
+
+        from rich.console import Console  # noqa: PLC0415 (lazy: only a picture)
+
+        self.screen = io.StringIO()  # what a terminal would have shown: only whether anything was drawn matters
+        super().__init__(Environment(self.screen, terminal=True, color=True, width=width))
+        self._console = Console(
+            file=self.out,
+            record=True,
+            width=width,
+            markup=False,
+            emoji=False,
+            highlight=False,
+            no_color=False,
+            force_terminal=True,
+            color_system="truecolor",
+            soft_wrap=False,
+            legacy_windows=False,
+            _environ={},  # NO_COLOR, COLUMNS, TERM: a picture does not depend on the shell it is made in
+        )
+
+
+def _check_writable(path: Path) -> None:
+    """A path a picture can be written to, or a ``UsageError`` that says why not."""
+    folder = path.parent
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a directory")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: no directory {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {path}: permission denied")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """The whole text at ``path`` or nothing: a temporary file beside it, then a rename."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    created = False
+    try:
+        with open(temporary, "x", encoding="utf-8", newline="\n") as out:
+            created = True
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException as error:
+        if created:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+        if isinstance(error, OSError):
+            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise
+
+
 class _StatsPicture:
     """``stats`` on a terminal, drawn to the console's width (``RichRenderer.stats``).
 
@@ -897,4 +993,4 @@ def _encodable(text: str, stream: IO[str]) -> str:
         return text.encode(encoding, "backslashreplace").decode(encoding, "replace")
 
 
-__all__ = ["FORMATS", "Environment", "Renderer", "printable", "renderer_for", "spreadsheet_safe"]
+__all__ = ["FORMATS", "Environment", "Picture", "Renderer", "printable", "renderer_for", "spreadsheet_safe"]

@@ -1,9 +1,9 @@
-"""`factcli stats` on a terminal as a picture that fits the width (issue 12 part 4).
+"""`factcli stats` on a terminal as a picture that fits the width, and `--svg`/`--html` (issue 12 part 4).
 
 The terminal view is drawn by the real ``RichRenderer`` into a described terminal
-(``Environment(out, terminal=True, width=N)``), and once through a real pseudo-terminal.
-Every expectation is read from ``Catalog.stats()`` (the JSON contract), not from what the
-code happens to print.
+(``Environment(out, terminal=True, width=N)``), and once through a real pseudo-terminal; the
+pictures through the command line. Every expectation is read from ``Catalog.stats()`` (the
+JSON contract), not from what the code happens to print.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import io
 import os
 import re
 import sys
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 
 from factcli.query import Catalog
-from factcli.render import Environment, RichRenderer, renderer_for
+from factcli.render import Environment, Picture, RichRenderer, renderer_for
 
 from .conftest import MINIMAL, ROOT, write_facts
 
@@ -167,3 +168,121 @@ def test_in_a_real_80_column_terminal(stats: dict, tmp_path: Path) -> None:
     assert len(lines) <= 40
     assert max(cell_len(line) for line in lines) <= 80
     assert sum("█" in line for line in lines) == len(bar_rows(stats))
+
+
+# -- --svg / --html -------------------------------------------------------------------------
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_text(path: Path) -> str:
+    """The text an SVG shows (Rich writes a row as several <text> runs, spaces as &#160;)."""
+    root = ElementTree.parse(path).getroot()
+    assert root.tag == f"{SVG}svg"
+    return "".join(node.text or "" for node in root.iter(f"{SVG}text")).replace("\xa0", " ")
+
+
+def test_stats_svg_is_a_well_formed_picture_of_the_counts(cli, stats: dict, tmp_path: Path) -> None:
+    target = tmp_path / "stats.svg"
+    result = cli("stats", "--svg", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""  # the picture goes to the file, not to stdout
+    shown = svg_text(target)
+    assert "factcli stats" in shown  # the title
+    for key in ("entities", "claims", "citations"):
+        assert f"{key.replace('_', ' ')} {stats[key]}" in shown
+    for source, n in stats["claims_per_source"].items():
+        assert re.search(rf"{re.escape(source)} +{n} █", shown)
+    assert sorted(os.listdir(tmp_path)) == ["stats.svg"]  # no temporary file left beside it
+
+
+def test_the_picture_does_not_depend_on_the_terminal_or_the_environment(cli, tmp_path: Path) -> None:
+    cli("stats", "--svg", str(tmp_path / "a.svg"))
+    cli("stats", "--svg", str(tmp_path / "b.svg"), env={"NO_COLOR": "1", "COLUMNS": "40", "TERM": "dumb"})
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+    cli("stats", "--svg", str(tmp_path / "wide.svg"), "--width", "120")
+    assert svg_text(tmp_path / "wide.svg") != svg_text(tmp_path / "a.svg")
+
+
+def test_stats_html_and_who_svg(cli, tmp_path: Path) -> None:
+    result = cli("stats", "--html", str(tmp_path / "stats.html"))
+    assert result.exit_code == 0, result.stderr
+    assert "claims per source" in (tmp_path / "stats.html").read_text(encoding="utf-8")
+    result = cli("who", "Jenkins", "--svg", str(tmp_path / "who.svg"))
+    assert result.exit_code == 0 and result.stdout == "", result.stderr
+    shown = svg_text(tmp_path / "who.svg")
+    assert "factcli who Jenkins" in shown and "Charles Robert Jenkins" in shown
+
+
+def test_a_miss_writes_no_picture(cli, tmp_path: Path) -> None:
+    result = cli("who", "Kawasaki", "--svg", str(tmp_path / "miss.svg"))
+    assert result.exit_code == 1
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        (".", "it is a directory"),
+        ("no-such-folder/x.svg", "no directory"),
+        ("a-file/x.svg", "no directory"),
+    ],
+)
+def test_a_bad_path_is_one_line_and_exit_2(cli, tmp_path: Path, where: str, message: str) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    target = tmp_path / where
+    result = cli("stats", "--svg", str(target))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("factcli: error: cannot write ") and message in line
+    assert sorted(os.listdir(tmp_path)) == ["a-file"]
+
+
+@pytest.mark.skipif(not POSIX or os.geteuid() == 0, reason="root writes anywhere")
+def test_an_unwritable_folder_is_refused(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        result = cli("stats", "--svg", str(folder / "x.svg"))
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code == 2 and "permission denied" in result.stderr
+    assert os.listdir(folder) == []
+
+
+def test_a_write_that_fails_half_way_leaves_neither_file_nor_temporary(
+    stats: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factcli.errors import UsageError
+
+    target = tmp_path / "stats.svg"
+    target.write_text("the picture from before")
+
+    def fail(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(UsageError, match="No space left on device"):
+        with Picture([("svg", target)], title="factcli stats") as renderer:
+            renderer.stats(stats)
+    assert os.listdir(tmp_path) == ["stats.svg"]
+    assert target.read_text() == "the picture from before"
+
+
+def test_an_error_while_drawing_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(KeyError):
+        with Picture([("svg", tmp_path / "x.svg")], title="t") as renderer:
+            renderer.stats({})
+    assert os.listdir(tmp_path) == []
+
+
+def test_picture_options_that_do_not_go_together(cli, tmp_path: Path) -> None:
+    for args, message in (
+        (["stats", "--width", "100"], "--width applies to --svg and --html"),
+        (["stats", "-f", "json", "--svg", str(tmp_path / "x.svg")], "take no --format"),
+        (["-f", "csv", "stats", "--svg", str(tmp_path / "x.svg")], "take no --format"),
+    ):
+        result = cli(*args)
+        assert result.exit_code == 2 and message in result.stderr, args
+    assert os.listdir(tmp_path) == []
