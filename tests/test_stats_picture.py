@@ -286,3 +286,11 @@ def test_picture_options_that_do_not_go_together(cli, tmp_path: Path) -> None:
         result = cli(*args)
         assert result.exit_code == 2 and message in result.stderr, args
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["stats.svg", "who-jenkins.svg"])
+def test_the_readme_shows_pictures_the_program_wrote(name: str) -> None:
+    """Not their pixels (they change with the layout): that they are there, well-formed, and Rich's."""
+    assert f"](docs/{name})" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "factcli " in svg_text(ROOT / "docs" / name)
+    assert "Generated with Rich" in (ROOT / "docs" / name).read_text(encoding="utf-8")
