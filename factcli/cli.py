@@ -359,23 +359,35 @@ def _read_queries() -> list[str]:
     return queries
 
 
-def _lookup(ctx: typer.Context, query: str, kinds: tuple[str, ...], settings: Settings, *, topics: bool = False) -> int:
+def _lookup(
+    ctx: typer.Context,
+    query: str,
+    kinds: tuple[str, ...],
+    settings: Settings,
+    *,
+    topics: bool = False,
+    renderer: Any = None,
+) -> int:
     """``topics``: names, then the words about an entity (``Catalog.find``: what, figure); else names only."""
     limit, min_score = settings.limit, settings.min_score
 
     def ask(catalog: Any, q: str) -> Any:
         return (catalog.find if topics else catalog.lookup)(q, kinds, limit=limit, min_score=min_score)
 
-    return _answer_each(query, settings, ask)
+    return _answer_each(query, settings, ask, renderer=renderer)
 
 
 def _answer_each(
-    query: str, settings: Settings, ask: Callable[[Any, str], Any], report: Callable[[Any], None] | None = None
+    query: str,
+    settings: Settings,
+    ask: Callable[[Any, str], Any],
+    report: Callable[[Any], None] | None = None,
+    renderer: Any = None,
 ) -> int:
     """One query, or with ``-`` one per stdin line: ``ask(catalog, query)`` each, report misses, render."""
     queries = _read_queries() if query == "-" else [_check_query(query)]  # a bad query fails before any work
     catalog = _catalog(settings)
-    renderer = _renderer(settings)
+    renderer = renderer or _renderer(settings)
     answers = [ask(catalog, q) for q in queries]
     _say_warnings(catalog)
     for answer in answers:
@@ -421,6 +433,52 @@ def _status(answers: list[Any]) -> int:
     return ExitCode.FOUND
 
 
+# -- a terminal view as a picture (who, stats) ---------------------------------------------
+SvgOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--svg",
+        metavar="FILE",
+        help="Write the terminal view to FILE as an SVG image instead of printing it.",
+        show_default=False,
+    ),
+]
+HtmlOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--html", metavar="FILE", help="Write the terminal view to FILE as an HTML page instead.", show_default=False
+    ),
+]
+WidthOption = Annotated[
+    int | None,
+    typer.Option(
+        "--width",
+        min=20,
+        max=1000,
+        metavar="N",
+        help="Columns of the --svg/--html picture [default: 80].",
+        show_default=False,
+    ),
+]
+
+
+def _output(settings: Settings, title: str, svg: Path | None, html: Path | None, width: int | None) -> Any:
+    """The renderer to draw with, as a context: the format's for stdout, or with --svg/--html a
+    ``render.Picture`` (the terminal view, whatever stdout is, written to the files at the end)."""
+    files = [(kind, path) for kind, path in (("svg", svg), ("html", html)) if path is not None]
+    if not files:
+        if width is not None:
+            raise UsageError("--width applies to --svg and --html")
+        import contextlib  # noqa: PLC0415 (lazy: per command, start-up)
+
+        return contextlib.nullcontext(_renderer(settings))
+    if settings.format not in (None, Format.table):
+        raise UsageError("--svg and --html draw the table; they take no --format")
+    from .render import Picture  # noqa: PLC0415 (lazy: per command, start-up)
+
+    return Picture(files, title=title, width=width or 80)
+
+
 _QUERY_HELP = "A name, as you would write it; '-' reads one per line from stdin."
 WhoArgument = Annotated[
     str, typer.Argument(help=_QUERY_HELP, autocompletion=_completer(("person", "organization")), show_default=False)
@@ -442,6 +500,9 @@ def who(
     limit: LimitOption = None,
     min_score: MinScoreOption = None,
     no_cache: NoCacheOption = False,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    width: WidthOption = None,
 ) -> int:
     """People and organizations: the best match, its claims and where each comes from.
 
@@ -456,10 +517,13 @@ def who(
       factcli who Jenkins
       factcli who "Soga Hitomi" --format json
       factcli who - --format jsonl < names.txt
+      factcli who Jenkins --svg jenkins.svg
     """
     from .query import PEOPLE_AND_ORGANIZATIONS  # noqa: PLC0415 (lazy: per command, start-up)
 
-    return _lookup(ctx, query, PEOPLE_AND_ORGANIZATIONS, _settings(ctx, facts, format, limit, min_score, no_cache))
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache)
+    with _output(settings, f"factcli who {query}", svg, html, width) as renderer:
+        return _lookup(ctx, query, PEOPLE_AND_ORGANIZATIONS, settings, renderer=renderer)
 
 
 @app.command()
@@ -806,6 +870,9 @@ def stats(
     facts: FactsOption = None,
     format: FormatOption = None,
     no_cache: NoCacheOption = False,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    width: WidthOption = None,
 ) -> int:
     """The fact base at a glance: counts by kind, claims, sources, dates, discrepancies.
 
@@ -813,11 +880,13 @@ def stats(
     Example:
       factcli stats
       factcli stats --format json | jq .claims
+      factcli stats --svg stats.svg
     """
     _refuse_options_for(ctx, "stats")
     settings = _settings(ctx, facts, format, no_cache=no_cache)
-    catalog = _catalog(settings)
-    _renderer(settings).stats(catalog.stats())
+    with _output(settings, "factcli stats", svg, html, width) as renderer:
+        catalog = _catalog(settings)
+        renderer.stats(catalog.stats())
     _say_warnings(catalog)
     return ExitCode.FOUND
 

@@ -14,8 +14,10 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import IO, Any
 
+from .errors import UsageError
 from .model import Claim, Entity, Period, Source
 from .query import Answer, Match, SearchHit, TimelineEntry
 
@@ -647,6 +649,10 @@ class RichRenderer(TextRenderer):
             )
         return self._console
 
+    def stats(self, stats: dict[str, Any]) -> None:
+        """A picture, not the plain table: totals in a few lines, histograms that fit the width."""
+        _StatsPicture(self).draw(stats)
+
     def _candidates(self, answer: Answer) -> None:
         table = self._table(self._shown(f"Several match “{answer.query}”"), ("id", "kind", "name", "score", "summary"))
         for m in answer.matches:
@@ -694,6 +700,219 @@ class RichRenderer(TextRenderer):
         from rich.text import Text  # noqa: PLC0415 (lazy: only a terminal)
 
         return [Text(self._shown(cell)) for cell in cells]
+
+
+class Picture:
+    """A terminal view saved as an image (``--svg``, ``--html``): Rich's own export of what it drew.
+
+    ``with Picture([("svg", path)], title="factcli stats") as renderer: renderer.stats(stats)``
+    draws with the ``RichRenderer`` a terminal gets, at a fixed width (80 by default), in colour,
+    whatever stdout is, into a recording console; when the block ends without an error, each
+    file is written atomically (a temporary file beside it, then a rename). A block that fails
+    or draws nothing (a miss) writes nothing. A directory or a path that cannot be written is a
+    ``UsageError`` before anything is drawn.
+    """
+
+    KINDS = ("svg", "html")
+
+    def __init__(self, files: Sequence[tuple[str, Path]], *, title: str, width: int = 80) -> None:
+        for kind, path in files:
+            if kind not in self.KINDS:
+                raise ValueError(f"unknown picture kind {kind!r}; use one of {', '.join(self.KINDS)}")
+            _check_writable(path)
+        self.files = list(files)
+        self.title = title
+        self.renderer = _RecordingRenderer(width)
+
+    def __enter__(self) -> RichRenderer:
+        return self.renderer
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if kind is not None or not self.renderer.screen.getvalue():
+            return
+        console = self.renderer.console
+        for picture_kind, path in self.files:
+            if picture_kind == "svg":
+                text = console.export_svg(title=self.title, clear=False)
+            else:
+                text = console.export_html(clear=False)
+            _write_atomically(path, text)
+
+
+class _RecordingRenderer(RichRenderer):
+    """``RichRenderer`` drawing into a console that records, the same whatever the environment says."""
+
+    def __init__(self, width: int) -> None:
+        import io  # noqa: PLC0415 (lazy: only a picture)
+
+        from rich.console import Console  # noqa: PLC0415 (lazy: only a picture)
+
+        self.screen = io.StringIO()  # what a terminal would have shown: only whether anything was drawn matters
+        super().__init__(Environment(self.screen, terminal=True, color=True, width=width))
+        self._console = Console(
+            file=self.out,
+            record=True,
+            width=width,
+            markup=False,
+            emoji=False,
+            highlight=False,
+            no_color=False,
+            force_terminal=True,
+            color_system="truecolor",
+            soft_wrap=False,
+            legacy_windows=False,
+            _environ={},  # NO_COLOR, COLUMNS, TERM: a picture does not depend on the shell it is made in
+        )
+
+
+def _check_writable(path: Path) -> None:
+    """A path a picture can be written to, or a ``UsageError`` that says why not."""
+    folder = path.parent
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a directory")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: no directory {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {path}: permission denied")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """The whole text at ``path`` or nothing: a temporary file beside it, then a rename."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    created = False
+    try:
+        with open(temporary, "x", encoding="utf-8", newline="\n") as out:
+            created = True
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException as error:
+        if created:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+        if isinstance(error, OSError):
+            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise
+
+
+class _StatsPicture:
+    """``stats`` on a terminal, drawn to the console's width (``RichRenderer.stats``).
+
+    Totals flow over as few lines as fit; each histogram row is one line (label, count, a bar
+    scaled to the width left), its heading said once; a discrepancy is one line, its name cut
+    with an ellipsis only when the values would not fit beside it. No line is wider than the
+    console, so nothing wraps.
+    """
+
+    INDENT = "  "
+    MIN_BAR = 10  # a label is cut before a bar gets narrower than this
+
+    def __init__(self, renderer: RichRenderer) -> None:
+        self.shown = renderer._shown
+        self.console = renderer.console
+        self.width = max(1, self.console.width)
+        self.bar = renderer.bar
+        unicode = renderer.env.unicode
+        self.dot = " · " if unicode else ", "
+        self.ellipsis = "…" if unicode else "..."
+
+    def draw(self, stats: dict[str, Any]) -> None:
+        span = stats["date_span"]
+        kinds = [(kind, n) for kind, n in stats["by_kind"].items()]
+        self._flow([("entities", stats["entities"], ":")] + [(kind, n, "") for kind, n in kinds])
+        self._flow([(key, stats[key], "") for key in ("claims", "citations", "sources")])
+        dated = [("dated claims", stats["dated_claims"], ""), ("dated events", stats["dated_events"], "")]
+        self._flow([*dated, ("dates", f"{span[0]} .. {span[1]}" if span else "none", "")])
+        histograms = [
+            ("claims per source", list(stats["claims_per_source"].items())),
+            ("claims per decade", _every_decade(stats["claims_per_decade"])),
+        ]
+        # one label column and one count column for both, so that their bars start in the same column
+        count_width = max((len(_count(n)) for _, rows in histograms for _, n in rows), default=1)
+        widest = max((_cells(self.shown(label)) for _, rows in histograms for label, _ in rows), default=1)
+        label_width = max(1, min(widest, self.width - len(self.INDENT) - count_width - 2 - self.MIN_BAR))
+        for heading, rows in histograms:
+            self._print()
+            self._print((heading, "bold"))
+            self._histogram(rows, label_width, count_width)
+        self._discrepancies(stats["discrepancies"])
+
+    def _flow(self, items: list[tuple[str, Any, str]]) -> None:
+        """``label value`` items joined by dots, as many to a line as fit; never one cut in two."""
+        pieces: list[tuple[str, str]] = []
+        used = 0
+        for number, (label, value, after) in enumerate(items):
+            shown_label, shown_value = self.shown(label), self.shown(_count(value))
+            size = _cells(f"{shown_label} {shown_value}{after}")
+            gap = "" if number == 0 else (self.dot if not items[number - 1][2] else " ")
+            if pieces and used + _cells(gap) + size > self.width:
+                self._print(*pieces)
+                pieces, used, gap = [], len(self.INDENT), self.INDENT
+            pieces += [(gap, ""), (shown_label + " ", ""), (shown_value, "bold"), (after, "")]
+            used += _cells(gap) + size
+        if pieces:
+            self._print(*pieces)
+
+    def _histogram(self, rows: list[tuple[str, int]], label_width: int, count_width: int) -> None:
+        bar_room = max(1, self.width - len(self.INDENT) - label_width - 1 - count_width - 1)
+        top = max((n for _, n in rows), default=0) or 1
+        for label, n in rows:
+            length = max(1, round(bar_room * n / top)) if n else 0
+            self._print(
+                (self.INDENT + self._fit(self.shown(label), label_width, pad=True) + " ", ""),
+                (_count(n).rjust(count_width), "bold"),
+                (" " + self.bar * length if length else "", "cyan"),
+            )
+
+    def _discrepancies(self, discrepancies: list[dict[str, Any]]) -> None:
+        self._print()
+        if not discrepancies:
+            self._print(("discrepancies", "bold"), (": none", ""))
+            return
+        self._print(("discrepancies", "bold"), (" (figures whose sources disagree)", ""))
+        for item in discrepancies:
+            values = " / ".join(_number(v) for v in item["values"])
+            room = self.width - len(self.INDENT) - 2 - _cells(values)
+            name = self.shown(item["name"])
+            if room < min(12, _cells(name)):  # too narrow for both: the values on a line of their own
+                self._print((self.INDENT + self._fit(name, self.width - len(self.INDENT)), ""))
+                self._print((self.INDENT * 2 + values, "bold yellow"))
+                continue
+            self._print((self.INDENT + self._fit(name, room) + "  ", ""), (values, "bold yellow"))
+
+    def _fit(self, text: str, width: int, *, pad: bool = False) -> str:
+        """Text cut to ``width`` cells with an ellipsis if it is longer; padded to it if asked."""
+        from rich.cells import set_cell_size  # noqa: PLC0415 (lazy: only a terminal)
+
+        if _cells(text) > width:
+            ellipsis = self.ellipsis if width > len(self.ellipsis) else ""
+            text = set_cell_size(text, width - len(ellipsis)) + ellipsis
+        return set_cell_size(text, width) if pad else text
+
+    def _print(self, *pieces: tuple[str, str]) -> None:
+        """One line, never wrapped (cut at the edge, should anything still be too wide)."""
+        from rich.text import Text  # noqa: PLC0415 (lazy: only a terminal)
+
+        self.console.print(Text.assemble(*pieces), no_wrap=True, overflow="ellipsis", crop=True)
+
+
+def _cells(text: str) -> int:
+    from rich.cells import cell_len  # noqa: PLC0415 (lazy: only a terminal)
+
+    return cell_len(text)
+
+
+def _count(value: Any) -> str:
+    return _number(value) if isinstance(value, int) else str(value)
+
+
+def _every_decade(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Claims per decade with the decades between the first and the last that have none (a gap shows)."""
+    years = [int(label[:-1]) for label in counts if re.fullmatch(r"-?\d+0s", label)]
+    if len(years) != len(counts) or not years:
+        return list(counts.items())
+    return [(f"{year}s", counts.get(f"{year}s", 0)) for year in range(min(years), max(years) + 1, 10)]
 
 
 def _source_ids(citations: list[dict[str, str]]) -> str:
@@ -774,4 +993,4 @@ def _encodable(text: str, stream: IO[str]) -> str:
         return text.encode(encoding, "backslashreplace").decode(encoding, "replace")
 
 
-__all__ = ["FORMATS", "Environment", "Renderer", "printable", "renderer_for", "spreadsheet_safe"]
+__all__ = ["FORMATS", "Environment", "Picture", "Renderer", "printable", "renderer_for", "spreadsheet_safe"]
