@@ -8,8 +8,8 @@ every question is a method returning plain data; nothing here prints. ``cli`` ca
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .errors import UsageError
 from .index import SHORTLIST_ALL_BELOW, NameIndex
@@ -94,14 +94,20 @@ class Match(Mutable):
         return self.entity.claims if self._claims is None else self._claims
 
 
+_NO_SOURCES: Mapping[str, Source] = {}  # never written to
+
+
 class Answer(Mutable):
     """The result of looking a name up: matches best first, and whether they are a tie.
 
     ``named``, on a miss: an entity the query names exactly that is not an answer to this
     question (``who Tokyo``: the place Tokyo; ``said Tokyo``: a speaker with no statements).
+    ``sources``: the fact base's sources by id, for the titles a terminal shows under the claims
+    (a reference to the catalog's mapping, which builds them only when first read; not compared).
     """
 
-    __slots__ = ("query", "matches", "ambiguous", "suggestions", "named")  # noqa: RUF023  # field order
+    __slots__ = ("query", "matches", "ambiguous", "suggestions", "named", "sources")  # noqa: RUF023  # field order
+    _fields = ("query", "matches", "ambiguous", "suggestions", "named")
 
     def __init__(
         self,
@@ -116,6 +122,7 @@ class Answer(Mutable):
         self.ambiguous = ambiguous
         self.suggestions = [] if suggestions is None else suggestions  # nearest names on a miss
         self.named = named
+        self.sources = _NO_SOURCES
 
 
 class TopicAnswer(Answer):
@@ -175,6 +182,21 @@ class TimelineEntry(Mutable):
         self.claim = claim  # None for an event's own date
 
 
+_Question = TypeVar("_Question", bound=Callable[..., Answer])
+
+
+def _citing(question: _Question) -> _Question:
+    """A question whose answer carries the fact base's sources (``Answer.sources``)."""
+
+    def answer(self: Catalog, *args: Any, **kwargs: Any) -> Answer:
+        found: Answer = question(self, *args, **kwargs)
+        found.sources = self.facts.sources
+        return found
+
+    answer.__name__, answer.__qualname__, answer.__doc__ = question.__name__, question.__qualname__, question.__doc__
+    return cast("_Question", answer)
+
+
 class Catalog:
     """A fact base with its name index, and the questions factcli answers about it."""
 
@@ -217,6 +239,7 @@ class Catalog:
         return self.facts.entities.get(entity_id) if entity_id in self.facts.entities else None
 
     # -- lookups --------------------------------------------------------------------------
+    @_citing
     def lookup(
         self,
         query: str,
@@ -295,6 +318,7 @@ class Catalog:
     def _matches(self, candidates: list[Candidate]) -> list[Match]:
         return [Match.lazy(self._entities, c.ordinal, c.score, c.matched) for c in candidates]
 
+    @_citing
     def show(self, entity_id: str) -> Answer:
         """The entity with this id; or the one that had it before (``former_ids``: merged or retired
         entities keep answering; ``matched`` says which id was asked); else suggestions."""
@@ -314,6 +338,7 @@ class Catalog:
             return Answer(entity_id, [], suggestions=ids)
         return Answer(entity_id, [Match(entity, 100.0, entity.id)])
 
+    @_citing
     def said(self, query: str, *, limit: int | None = None, min_score: float | None = None) -> Answer:
         """The statements of the speaker the query names: a person, organization or place, or an
         unnamed speaker (a claim's ``attribution``: "informed sources", "government sources").
@@ -381,6 +406,7 @@ class Catalog:
             self._statements = (by_id, by_attribution)
         return self._statements
 
+    @_citing
     def where(self, query: str, *, limit: int | None = None, min_score: float | None = None) -> Answer:
         """The place the query names, with its claims and then the claims of what is located in it
         (``relation: located-in``: the events held there, the bodies and places in it)."""
@@ -437,6 +463,7 @@ class Catalog:
         return hits[: SEARCH_LIMIT if limit is None else limit]
 
     # -- topics ----------------------------------------------------------------------------
+    @_citing
     def find(
         self, query: str, kinds: Iterable[str], *, limit: int | None = None, min_score: float | None = None
     ) -> TopicAnswer:

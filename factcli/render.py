@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -471,10 +471,16 @@ class DelimitedRenderer(Renderer):
 
 
 class EntityView:
-    """What a reader sees of one entity: header lines, a row of cells per claim, discrepancy, related names."""
+    """What a reader sees of one entity: header lines, a row of cells per claim, discrepancy, related names.
 
-    def __init__(self, entity: Entity, claims: Iterable[Claim]) -> None:
+    ``claims`` (the rows' claims, in order) and ``sources`` (the fact base's sources by id) are
+    for the terminal's footnotes (``Footnotes``).
+    """
+
+    def __init__(self, entity: Entity, claims: Iterable[Claim], sources: Mapping[str, Source] | None = None) -> None:
         claims = list(claims)
+        self.claims = claims
+        self.sources: Mapping[str, Source] = sources or {}
         self.header = [f"{entity.name}  [{entity.kind}]" + (f"  {entity.date}" if entity.date else ""), entity.summary]
         if entity.aliases:
             self.header.append("Also known as: " + ", ".join(entity.aliases))
@@ -525,7 +531,7 @@ class TextRenderer(Renderer):
             self._candidates(answer)
             return
         if matches:
-            self._entity(EntityView(matches[0].entity, matches[0].claims))
+            self._entity(EntityView(matches[0].entity, matches[0].claims, answer.sources))
         if len(matches) > 1:
             others = ", ".join(f"{m.entity.name} ({m.score:g})" for m in matches[1:])
             self.line(f"Other matches: {others}")
@@ -622,12 +628,43 @@ class PlainRenderer(TextRenderer):
             self.line(" | ".join(_trimmed(row)))
 
 
+class Footnotes:
+    """The citations of the claims a terminal shows, as numbered footnotes.
+
+    One number per quote of a source, in the order the claims first cite it: a claim citing two
+    sentences gets two marks, and claims citing the same sentence share its number.
+    """
+
+    def __init__(self) -> None:
+        self.numbers: dict[tuple[str, str], int] = {}  # (source id, quote) -> its number, in number order
+
+    def marks(self, claim: Claim) -> list[int]:
+        numbers = self.numbers
+        return list(dict.fromkeys(numbers.setdefault((c.source, c.quote), len(numbers) + 1) for c in claim.citations))
+
+    def runs(self) -> list[tuple[str, list[tuple[int, str]]]]:
+        """``(source id, [(number, quote), ...])`` for each run of consecutive notes quoting one source."""
+        runs: list[tuple[str, list[tuple[int, str]]]] = []
+        for (source, quote), number in self.numbers.items():
+            if not runs or runs[-1][0] != source:
+                runs.append((source, []))
+            runs[-1][1].append((number, quote))
+        return runs
+
+
 class RichRenderer(TextRenderer):
-    """The table format on a terminal: Rich tables, every fact-base text as ``Text``, never markup."""
+    """The table format on a terminal, laid out for reading: every fact-base text as ``Text``, never markup.
+
+    An entity is its header, its claims (date, text, citation marks, then what it is related to and
+    who said it) and the quotes as numbered footnotes under their source's id and title. Columns
+    that are empty in every row are left out; ids, dates and numbers never wrap, and text wraps
+    only at spaces.
+    """
 
     def __init__(self, env: Environment) -> None:
         super().__init__(env)
         self.bar = "█" if env.unicode else "#"
+        self.arrow = "→" if env.unicode else "->"
         self._console: Any = None
 
     @property
@@ -653,30 +690,141 @@ class RichRenderer(TextRenderer):
         """A picture, not the plain table: totals in a few lines, histograms that fit the width."""
         _StatsPicture(self).draw(stats)
 
+    def line(self, text: str = "") -> None:
+        """One line of text, wrapped at spaces to the terminal's width (a terminal would cut words)."""
+        self.console.print(self._text(text.replace("\n", "\\n")))
+
+    # -- entities ----------------------------------------------------------------------------
     def _candidates(self, answer: Answer) -> None:
-        table = self._table(self._shown(f"Several match “{answer.query}”"), ("id", "kind", "name", "score", "summary"))
+        """id, kind, score, then the name with its summary below (one wide column: two would wrap both)."""
+        table = self._grid(
+            ("id", "kind", "score", "name / summary"),
+            nowrap=("id", "kind", "score"),
+            title=self._shown(f"Several match “{answer.query}”"),
+        )
         for m in answer.matches:
-            table.add_row(*self._texts(m.entity.id, m.entity.kind, m.entity.name, f"{m.score:g}", m.entity.summary))
+            cell = self._text(m.entity.name, "bold")
+            cell.append("\n" + self._shown(m.entity.summary))
+            table.add_row(self._text(m.entity.id), self._text(m.entity.kind), self._text(f"{m.score:g}"), cell)
         self.console.print(table)
 
     def _entity(self, view: EntityView) -> None:
-        from rich.text import Text  # noqa: PLC0415 (lazy: only a terminal)
-
         console = self.console
-        console.print(Text(self._shown(view.header[0]), style="bold"))
+        console.print(self._text(view.header[0], "bold"))
         for text in view.header[1:]:
-            console.print(Text(self._shown(text)))
-        columns = ("date", "value", "claim", "related", "said by", "source: quote")
-        shown = range(6) if view.figure else (0, 2, 3, 4, 5)  # the value column is for figures
-        table = self._table(None, [columns[n] for n in shown])
-        for cells in view.rows:
-            table.add_row(*self._texts(*(cells[n] for n in shown)))
-        console.print(table)
-        if view.discrepancy:
-            console.print(Text(view.discrepancy, style="bold yellow"))
-        if view.related:
-            console.print(Text(self._shown(view.related)))
+            console.print(self._text(text))
+        if view.discrepancy:  # a figure whose sources differ: said before the values
+            console.print(self._text(view.discrepancy, "bold yellow"))
+        notes = Footnotes()
+        rows = [(cells, notes.marks(claim)) for cells, claim in zip(view.rows, view.claims, strict=True)]
+        if rows:
+            console.print()
+            console.print(self._claims(rows, view.figure))
+        self._footnotes(notes, view.sources)
+        # view.related is not repeated: every related entity and speaker is named on its claim
 
+    def _claims(self, rows: list[tuple[tuple[str, ...], list[int]]], figure: bool) -> Any:
+        """The claims, one row each: its date, citation marks, then its text, and what it is related to and
+        who said it after an arrow (on the text's own lines: a line of their own would cost a line a claim).
+
+        A figure's rows lead with the value, its date below it, the marks after the text: the values are
+        read down one column, and the text keeps the width.
+        """
+        from rich.table import Table  # noqa: PLC0415 (lazy: only a terminal)
+
+        table = Table.grid(padding=(0, 1))
+        dated = any(cells[0] for cells, _ in rows)
+        if figure:
+            table.add_column(no_wrap=True)
+        elif dated:
+            table.add_column(no_wrap=True)
+        if not figure:
+            table.add_column(no_wrap=True, style="cyan")
+        table.add_column(overflow="fold")
+        for cells, numbers in rows:
+            date, value, text, related, said, _cites = cells
+            claim = self._text(text)
+            marks = "".join(f"[{n}]" for n in numbers)
+            if figure:
+                claim.append(" " + marks, style="cyan")
+            details = "; ".join(d for d in (related, f"said by {said}" if said else "") if d)
+            if details:
+                claim.append(f" {self.arrow} " + self._shown(details), style="dim")
+            if figure:
+                lead = self._text(value, "bold")
+                if date:
+                    lead.append("\n" + self._shown(date))
+                table.add_row(lead, claim)
+            else:
+                table.add_row(*([self._text(_breakable(date))] if dated else []), marks, claim)
+        return table
+
+    def _footnotes(self, notes: Footnotes, sources: Mapping[str, Source]) -> None:
+        """Each run of notes under its source's id and title: ``[n] "the quote"``."""
+        from rich.table import Table  # noqa: PLC0415 (lazy: only a terminal)
+
+        if notes.numbers:
+            self.console.print()
+        for source_id, quotes in notes.runs():
+            heading = self._text(source_id, "bold")
+            source = sources.get(source_id)
+            if source is not None:
+                heading.append("  " + self._shown(source.title), style="italic")
+            self.console.print(heading)
+            table = Table.grid(padding=(0, 1))
+            table.add_column(no_wrap=True, justify="right", style="cyan")
+            table.add_column(overflow="fold")
+            for number, quote in quotes:
+                table.add_row(f"[{number}]", self._text(f'"{quote}"'))
+            self.console.print(table)
+
+    # -- lists -------------------------------------------------------------------------------
+    def search(self, hits: list[SearchHit]) -> None:
+        """score, field, then the entity's name, the text found (when it is not the name) and its sources."""
+        if not hits:  # nothing found: stdout stays empty, as grep's does
+            return
+        table = self._grid(("score", "field", "entity / text"), nowrap=("score", "field"))
+        for hit in hits:
+            cell = self._text(hit.entity.name, "bold")
+            if hit.text != hit.entity.name:
+                cell.append("\n" + self._shown(hit.text))
+            if hit.sources:
+                cell.append("\n" + self._shown("sources: " + ", ".join(hit.sources)), style="dim")
+            table.add_row(self._text(f"{hit.score:g}"), self._text(hit.field), cell)
+        self.console.print(table)
+
+    def timeline(self, entries: list[TimelineEntry]) -> None:
+        """date, precision, then the entity, what happened and the source ids (no footnotes: a timeline is
+        long and paged, and a note pages below its mark would not be read; ``who``/``show`` give the quotes)."""
+        if not entries:
+            return
+        table = self._grid(("date", "precision", "entity: what [sources]"), nowrap=("date", "precision"))
+        for row in map(timeline_json, entries):
+            cell = self._text(row["name"], "bold")
+            cell.append(": " + self._shown(row["text"]))
+            ids = _source_ids(row["citations"])
+            if ids:
+                cell.append(" " + self._shown(f"[{ids}]"), style="dim")
+            table.add_row(self._text(_breakable(row["date"])), self._text(row["precision"], "dim"), cell)
+        self.console.print(table)
+
+    def sources(self, sources: list[tuple[Source, int]]) -> None:
+        """id (its file below it), published, title (its author and publisher below it), claims."""
+        if not sources:
+            return
+        table = self._grid(("id / file", "published", "title", "claims"), nowrap=("id / file", "published", "claims"))
+        for source, count in sources:
+            ident = self._text(source.id, "bold")
+            if source.file:
+                ident.append("\n" + self._shown(source.file), style="dim")
+            title = self._text(source.title)
+            by = " / ".join(x for x in (source.author, source.publisher) if x)
+            if by:
+                title.append("\n" + self._shown(by), style="dim")
+            table.add_row(ident, self._text(str(source.published)), title, self._text(str(count)))
+        self.console.print(table)
+
+    # -- stats -------------------------------------------------------------------------------
     def _simple(self, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
         if not rows:  # nothing found: stdout stays empty, as grep's does
             return
@@ -696,10 +844,40 @@ class RichRenderer(TextRenderer):
             table.add_column(column, overflow="fold", justify="right" if column in _NUMERIC_COLUMNS else "left")
         return table
 
-    def _texts(self, *cells: str) -> list[Any]:
+    def _grid(self, columns: tuple[str, ...], *, nowrap: tuple[str, ...], title: str | None = None) -> Any:
+        """A table with a header rule and no borders; the ``nowrap`` columns (ids, dates, numbers) keep
+        their width, the others wrap at spaces."""
+        from rich import box  # noqa: PLC0415 (lazy: only a terminal)
+        from rich.table import Table  # noqa: PLC0415 (lazy: only a terminal)
+
+        table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
+        for column in columns:
+            table.add_column(
+                column,
+                no_wrap=column in nowrap,
+                overflow="fold",
+                justify="right" if column in _NUMERIC_COLUMNS else "left",
+            )
+        return table
+
+    def _text(self, text: str, style: str | None = None) -> Any:
         from rich.text import Text  # noqa: PLC0415 (lazy: only a terminal)
 
-        return [Text(self._shown(cell)) for cell in cells]
+        return Text(self._shown(text), style=style or "")
+
+    def _texts(self, *cells: str) -> list[Any]:
+        return [self._text(cell) for cell in cells]
+
+
+_LONG_DATE = 11  # a range longer than this ("1959-12/1984-07") is shown on two lines, broken after its slash
+
+
+def _breakable(date: str) -> str:
+    """A date as a terminal column shows it: a long range broken after its ``/``, so the column stays narrow."""
+    if len(date) > _LONG_DATE and "/" in date:
+        start, _, end = date.partition("/")
+        return f"{start}/\n{end}"
+    return date
 
 
 class Picture:
