@@ -595,29 +595,59 @@ class TextRenderer(Renderer):
         raise NotImplementedError
 
 
+CLAIM_FIELDS = ("date", "value", "claim", "related", "said by", "source: quote")  # an entity's claim rows
+CANDIDATE_FIELDS = ("id", "kind", "name", "score", "summary")
+_PLAIN_ESCAPES = str.maketrans({"\n": "\\n", "\t": "\\t", "|": "\\x7c"})
+_BOLD, _WARN = "1", "1;33"  # SGR styles, when colour is forced on a pipe
+
+
 class PlainRenderer(TextRenderer):
-    """The table format off a terminal: ``|``-separated lines, no colour, one fact a line (for grep)."""
+    """The table format off a terminal: lines for grep, cut and awk.
+
+    A table is one header line naming its fields, then one line per row, every row with the
+    same fields in the same places, joined by `` | `` (an empty field stays: ``a |  | c``).
+    In every line, text from the fact base has its line breaks as ``\\n``, tabs as ``\\t`` and
+    ``|`` as ``\\x7c`` (so no field holds the separator), controls as ``printable`` shows them.
+    An entity's name, summary and aliases come before its claims' table and its discrepancy
+    and related names after it, each a line without a `` | ``. With colour forced
+    (``--color always``, ``FORCE_COLOR``) the header lines are bold; the rows never change.
+    """
+
+    def line(self, text: str = "", style: str = "") -> None:
+        shown = self._shown(text).translate(_PLAIN_ESCAPES)
+        if style and self.env.color and shown:
+            shown = f"\x1b[{style}m{shown}\x1b[0m"
+        self.out.write(shown + "\n")
+
+    def _table(self, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+        header = " | ".join(self._shown(c or "detail").translate(_PLAIN_ESCAPES) for c in columns)
+        write = self.out.write
+        write((f"\x1b[{_BOLD}m{header}\x1b[0m" if self.env.color else header) + "\n")
+        for row in rows:
+            write(" | ".join(self._shown(cell).translate(_PLAIN_ESCAPES) for cell in row) + "\n")
 
     def _candidates(self, answer: Answer) -> None:
         self.line(f"Several match {answer.query!r}:")
-        for m in answer.matches:
-            self.line(f"{m.entity.id} | {m.entity.kind} | {m.entity.name} | {m.score:g} | {m.entity.summary}")
+        self._table(
+            CANDIDATE_FIELDS,
+            [(m.entity.id, m.entity.kind, m.entity.name, f"{m.score:g}", m.entity.summary) for m in answer.matches],
+        )
 
     def _entity(self, view: EntityView) -> None:
-        for text in view.header:
+        self.line(view.header[0], _BOLD)
+        for text in view.header[1:]:
             self.line(text)
-        for cells in view.rows:
-            self.line(" | ".join(c for c in cells if c))
-        for text in (view.discrepancy, view.related):
-            if text:
-                self.line(text)
+        if view.rows:
+            self._table(CLAIM_FIELDS, view.rows)
+        if view.discrepancy:
+            self.line(view.discrepancy, _WARN)
+        if view.related:
+            self.line(view.related)
 
     def _simple(self, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
         if not rows:  # nothing found: stdout stays empty, as grep's does
             return
-        self.line(" | ".join(_trimmed(columns)))
-        for row in rows:
-            self.line(" | ".join(_trimmed(row)))
+        self._table(columns, rows)
 
 
 class RichRenderer(TextRenderer):
@@ -699,14 +729,6 @@ class RichRenderer(TextRenderer):
 def _source_ids(citations: list[dict[str, str]]) -> str:
     """The sources a claim cites, each once (a claim may quote one source twice)."""
     return "; ".join(dict.fromkeys(c["source"] for c in citations))
-
-
-def _trimmed(cells: tuple[str, ...]) -> tuple[str, ...]:
-    """Cells without the empty ones at the end, so a plain line does not end in ' | '."""
-    end = len(cells)
-    while end > 1 and not cells[end - 1]:
-        end -= 1
-    return cells[:end]
 
 
 def _status_word(answer: Answer) -> str:
