@@ -192,7 +192,7 @@ app = typer.Typer(
 class Settings:
     """The options in force for one command (a plain class: a dataclass costs ~0.5 ms at start-up)."""
 
-    __slots__ = ("facts", "format", "limit", "min_score", "no_cache")
+    __slots__ = ("color", "facts", "format", "limit", "min_score", "no_cache", "no_pager")
 
     def __init__(
         self,
@@ -201,12 +201,16 @@ class Settings:
         limit: int | None = None,
         min_score: float | None = None,
         no_cache: bool = False,
+        color: Color | None = None,
+        no_pager: bool = False,
     ) -> None:
         self.facts = facts
         self.format = format
         self.limit = limit
         self.min_score = min_score
         self.no_cache = no_cache
+        self.color = color
+        self.no_pager = no_pager
 
 
 _SHELL_SPECIAL = r"[^\w@%+=:,./-]"  # (compiled only when bash completes: start-up)
@@ -239,6 +243,12 @@ class Format(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     tsv = "tsv"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 FactsOption = Annotated[
@@ -276,6 +286,24 @@ MinScoreOption = Annotated[
     ),
 ]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the index cache.")]
+ColorOption = Annotated[
+    Color | None,
+    typer.Option(
+        "--color",
+        help="Colour: auto (a terminal whose TERM is not dumb), always, never. Takes precedence over "
+        "NO_COLOR (set: no colour), which takes precedence over FORCE_COLOR (set: colour); the layout "
+        "stays the same either way [default: auto].",
+        show_default=False,
+    ),
+]
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Never page. Otherwise, on a terminal, an answer taller than the screen goes through "
+        "$FACTCLI_PAGER, else $PAGER, else 'less -FRX' (an empty value or 'cat': no pager).",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -292,11 +320,13 @@ def main_options(
     limit: LimitOption = None,
     min_score: MinScoreOption = None,
     no_cache: NoCacheOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
     version: bool = typer.Option(
         False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    ctx.obj = Settings(facts, format, limit, min_score, no_cache)
+    ctx.obj = Settings(facts, format, limit, min_score, no_cache, color, no_pager)
 
 
 def _settings(
@@ -306,13 +336,21 @@ def _settings(
     limit: int | None = None,
     min_score: float | None = None,
     no_cache: bool = False,
+    color: Color | None = None,
+    no_pager: bool = False,
 ) -> Settings:
     base: Settings = ctx.obj or Settings()
     min_score = min_score if min_score is not None else base.min_score
     if min_score is not None and min_score != min_score:  # NaN passes click's range check
         raise UsageError("Invalid value for '--min-score': nan is not in the range 0.0<=x<=100.0.")
     return Settings(
-        facts or base.facts, format or base.format, limit or base.limit, min_score, no_cache or base.no_cache
+        facts or base.facts,
+        format or base.format,
+        limit or base.limit,
+        min_score,
+        no_cache or base.no_cache,
+        color or base.color,
+        no_pager or base.no_pager,
     )
 
 
@@ -331,9 +369,19 @@ def _say_warnings(catalog: Any) -> None:
 
 
 def _renderer(settings: Settings) -> Any:
-    from .render import renderer_for  # noqa: PLC0415 (lazy: per command, start-up)
+    from .render import Environment, renderer_for  # noqa: PLC0415 (lazy: per command, start-up)
 
-    return renderer_for(settings.format.value if settings.format else None)
+    env = Environment(color=settings.color.value if settings.color else None, pager=not settings.no_pager)
+    return renderer_for(settings.format.value if settings.format else None, env)
+
+
+def _render(settings: Settings, draw: Callable[[Any], None], renderer: Any = None) -> None:
+    """Draw the answer with the command's renderer (or ``renderer``: a picture's), then show it
+    (paged on a tall terminal)."""
+    renderer = renderer or _renderer(settings)
+    draw(renderer)
+    for warning in renderer.finish():
+        _say(f"warning: {warning}")
 
 
 def _check_query(query: str) -> str:
@@ -387,15 +435,14 @@ def _answer_each(
     """One query, or with ``-`` one per stdin line: ``ask(catalog, query)`` each, report misses, render."""
     queries = _read_queries() if query == "-" else [_check_query(query)]  # a bad query fails before any work
     catalog = _catalog(settings)
-    renderer = renderer or _renderer(settings)
     answers = [ask(catalog, q) for q in queries]
     _say_warnings(catalog)
     for answer in answers:
         (report or _report_miss)(answer)
     if query == "-":
-        renderer.batch(answers)
+        _render(settings, lambda drawing: drawing.batch(answers), renderer)
     else:
-        renderer.answer(answers[0])
+        _render(settings, lambda drawing: drawing.answer(answers[0]), renderer)
     _say_warnings(catalog)
     return _status(answers)
 
@@ -471,7 +518,7 @@ def _output(settings: Settings, title: str, svg: Path | None, html: Path | None,
             raise UsageError("--width applies to --svg and --html")
         import contextlib  # noqa: PLC0415 (lazy: per command, start-up)
 
-        return contextlib.nullcontext(_renderer(settings))
+        return contextlib.nullcontext(None)  # the command's own renderer, made when it draws
     if settings.format not in (None, Format.table):
         raise UsageError("--svg and --html draw the table; they take no --format")
     from .render import Picture  # noqa: PLC0415 (lazy: per command, start-up)
@@ -503,6 +550,8 @@ def who(
     svg: SvgOption = None,
     html: HtmlOption = None,
     width: WidthOption = None,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
 ) -> int:
     """People and organizations: the best match, its claims and where each comes from.
 
@@ -521,7 +570,7 @@ def who(
     """
     from .query import PEOPLE_AND_ORGANIZATIONS  # noqa: PLC0415 (lazy: per command, start-up)
 
-    settings = _settings(ctx, facts, format, limit, min_score, no_cache)
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
     with _output(settings, f"factcli who {query}", svg, html, width) as renderer:
         return _lookup(ctx, query, PEOPLE_AND_ORGANIZATIONS, settings, renderer=renderer)
 
@@ -535,6 +584,8 @@ def what(
     limit: LimitOption = None,
     min_score: MinScoreOption = None,
     no_cache: NoCacheOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
 ) -> int:
     """Events, with their dates, participants and sources.
 
@@ -551,7 +602,9 @@ def what(
     """
     from .query import EVENTS  # noqa: PLC0415 (lazy: per command, start-up)
 
-    return _lookup(ctx, query, EVENTS, _settings(ctx, facts, format, limit, min_score, no_cache), topics=True)
+    return _lookup(
+        ctx, query, EVENTS, _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager), topics=True
+    )
 
 
 @app.command()
@@ -563,6 +616,8 @@ def figure(
     limit: LimitOption = None,
     min_score: MinScoreOption = None,
     no_cache: NoCacheOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
 ) -> int:
     """Numbers: each value a source gives, side by side, with discrepancies marked.
 
@@ -580,7 +635,9 @@ def figure(
     """
     from .query import FIGURES  # noqa: PLC0415 (lazy: per command, start-up)
 
-    return _lookup(ctx, query, FIGURES, _settings(ctx, facts, format, limit, min_score, no_cache), topics=True)
+    return _lookup(
+        ctx, query, FIGURES, _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager), topics=True
+    )
 
 
 @app.command()
@@ -610,6 +667,8 @@ def search(
         typer.Option("--exact", help="Only the words as written (case and accents aside): no word forms, no typos."),
     ] = False,
     no_cache: NoCacheOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
 ) -> int:
     """Everything: names, aliases, places, participants, summaries, claims, quotes; ranked, with entity and sources.
 
@@ -624,13 +683,13 @@ def search(
       factcli search amnesty
       factcli search '"working group" Geneva' --exact
     """
-    settings = _settings(ctx, facts, format, limit, min_score, no_cache)
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
     text = _check_query(query)
     if text.count('"') % 2:
         raise UsageError('the query has an unclosed " (a quoted phrase needs both quotes)')
     catalog = _catalog(settings)
     hits = catalog.search(text, limit=settings.limit, min_score=min_score, exact=exact)
-    _renderer(settings).search(hits)
+    _render(settings, lambda renderer: renderer.search(hits))
     _say_warnings(catalog)
     if not hits:
         _say(f"nothing found for {text!r}")
@@ -664,6 +723,8 @@ def said(
     limit: StatementLimitOption = None,
     min_score: MinScoreOption = None,
     no_cache: NoCacheOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
 ) -> int:
     """Statements attributed to a person, body or country, or to an unnamed speaker, with quotes and sources.
 
@@ -683,7 +744,7 @@ def said(
       factcli said "North Korea" --format json
       factcli said - --format jsonl < speakers.txt
     """
-    settings = _settings(ctx, facts, format, limit, min_score, no_cache)
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
     limit, min_score = settings.limit, settings.min_score
     return _answer_each(
         query, settings, lambda catalog, q: catalog.said(q, limit=limit, min_score=min_score), _report_unsaid
@@ -719,6 +780,8 @@ def where(
     limit: LimitOption = None,
     min_score: MinScoreOption = None,
     no_cache: NoCacheOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
 ) -> int:
     """Places: the place, its claims, and what is located there (the events held in it).
 
@@ -733,7 +796,7 @@ def where(
       factcli where Geneva --format json
       factcli where - --format jsonl < places.txt
     """
-    settings = _settings(ctx, facts, format, limit, min_score, no_cache)
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
     limit, min_score = settings.limit, settings.min_score
     return _answer_each(query, settings, lambda catalog, q: catalog.where(q, limit=limit, min_score=min_score))
 
@@ -756,6 +819,8 @@ def timeline(
     ] = None,
     min_score: MinScoreOption = None,
     no_cache: NoCacheOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
 ) -> int:
     """Dated events and claims in order, with each date's precision.
 
@@ -773,16 +838,17 @@ def timeline(
     """
     from .query import TimeSpan  # noqa: PLC0415 (lazy: per command, start-up)
 
-    settings = _settings(ctx, facts, format, limit=limit, min_score=min_score, no_cache=no_cache)
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
     query = _check_query(query) if query is not None else None  # bad arguments fail before any work
     span = TimeSpan(start, end)
     catalog = _catalog(settings)
     found = catalog.timeline(span, query, min_score=settings.min_score, limit=limit or _given(ctx, "limit"))
     answer = found.answer
-    _renderer(settings).timeline(found.entries)  # (a miss: no rows; `[]` in JSON, as for the other commands)
     if answer is not None and not answer.matches:
+        _render(settings, lambda renderer: renderer.timeline([]))  # (a miss: `[]` in JSON, as for the others)
         _report_miss(answer)
         return ExitCode.NOT_FOUND
+    _render(settings, lambda renderer: renderer.timeline(found.entries))
     _say_warnings(catalog)
     if answer is not None and answer.ambiguous:
         names = ", ".join(m.entity.name for m in answer.matches)
@@ -822,6 +888,8 @@ def show(
     facts: FactsOption = None,
     format: FormatOption = None,
     no_cache: NoCacheOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
 ) -> int:
     """One entity by its exact id, everything about it.
 
@@ -830,7 +898,7 @@ def show(
       factcli show charles-robert-jenkins
     """
     _refuse_options_for(ctx, "show")
-    settings = _settings(ctx, facts, format, no_cache=no_cache)
+    settings = _settings(ctx, facts, format, no_cache=no_cache, color=color, no_pager=no_pager)
     entity_id = _check_query(entity_id)
     catalog = _catalog(settings)
     answer = catalog.show(entity_id)
@@ -838,7 +906,7 @@ def show(
         _say(f"{entity_id!r} is now {answer.matches[0].entity.id!r}")  # a merged or retired id
     _say_warnings(catalog)
     _report_miss(answer)
-    _renderer(settings).answer(answer)
+    _render(settings, lambda renderer: renderer.answer(answer))
     _say_warnings(catalog)
     return _status([answer])
 
@@ -849,6 +917,8 @@ def sources(
     facts: FactsOption = None,
     format: FormatOption = None,
     no_cache: NoCacheOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
 ) -> int:
     """The sources, with date, publisher and how many claims cite each.
 
@@ -857,9 +927,9 @@ def sources(
       factcli sources --format csv
     """
     _refuse_options_for(ctx, "sources")
-    settings = _settings(ctx, facts, format, no_cache=no_cache)
+    settings = _settings(ctx, facts, format, no_cache=no_cache, color=color, no_pager=no_pager)
     catalog = _catalog(settings)
-    _renderer(settings).sources(catalog.sources())
+    _render(settings, lambda renderer: renderer.sources(catalog.sources()))
     _say_warnings(catalog)
     return ExitCode.FOUND
 
@@ -873,6 +943,8 @@ def stats(
     svg: SvgOption = None,
     html: HtmlOption = None,
     width: WidthOption = None,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
 ) -> int:
     """The fact base at a glance: counts by kind, claims, sources, dates, discrepancies.
 
@@ -883,10 +955,10 @@ def stats(
       factcli stats --svg stats.svg
     """
     _refuse_options_for(ctx, "stats")
-    settings = _settings(ctx, facts, format, no_cache=no_cache)
+    settings = _settings(ctx, facts, format, no_cache=no_cache, color=color, no_pager=no_pager)
     with _output(settings, "factcli stats", svg, html, width) as renderer:
         catalog = _catalog(settings)
-        renderer.stats(catalog.stats())
+        _render(settings, lambda drawing: drawing.stats(catalog.stats()), renderer)
     _say_warnings(catalog)
     return ExitCode.FOUND
 
@@ -964,7 +1036,7 @@ def _say_plain(message: str) -> None:
     print(printable(message), file=sys.stderr)
 
 
-_GROUP_OPTIONS_WITH_VALUES = ("--facts", "--format", "-f", "--limit", "-n", "--min-score")
+_GROUP_OPTIONS_WITH_VALUES = ("--facts", "--format", "-f", "--limit", "-n", "--min-score", "--color")
 
 
 def _command_in(args: list[str]) -> str | None:

@@ -1,7 +1,9 @@
 """Results -> table / json / jsonl / csv / tsv, for every command, in one place.
 
-The table is drawn with Rich on a terminal and as plain ``|``-separated lines otherwise
-(no colour, nothing that wraps a fact over two lines, so ``grep`` works). Every piece of
+The table is drawn with Rich on a terminal and as plain `` | ``-separated lines otherwise
+(a header line, every row with the same fields, nothing that wraps a fact over two lines,
+so ``grep`` and ``cut`` work: ``PlainRenderer``). Colour only styles the layout the stream
+gets (``wants_color``); a terminal answer taller than the screen is paged (``pager.py``). Every piece of
 fact-base text is handed to Rich as ``Text`` (never markup) after ``printable`` has
 escaped control, bidi and zero-width characters; JSON escapes them by itself; CSV cells
 that a spreadsheet would read as a formula get a leading apostrophe.
@@ -69,11 +71,43 @@ def is_terminal(stream: IO[str]) -> bool:
 
 
 # -- the output stream, described once (httpie's Environment) ------------------------------
+COLOR_MODES = ("auto", "always", "never")
+
+
+def wants_color(mode: str | bool | None, terminal: bool, environ: Mapping[str, str] | None = None) -> bool:
+    """Colour or not: ``--color always|never`` > ``NO_COLOR`` > ``FORCE_COLOR`` > auto.
+
+    ``NO_COLOR`` and ``FORCE_COLOR`` count when set to anything but the empty string
+    (no-color.org, force-color.org); auto is a terminal whose ``TERM`` is not ``dumb``.
+    Colour never changes a layout: it only adds ANSI styles to the one chosen for the stream.
+    """
+    if isinstance(mode, bool):
+        return mode
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    if mode not in (None, "auto"):
+        raise ValueError(f"unknown colour mode {mode!r}; use one of {', '.join(COLOR_MODES)}")
+    environ = os.environ if environ is None else environ
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return terminal and environ.get("TERM") != "dumb"
+
+
 class Environment:
     """Where the answer goes and what it can show: chosen once per command, passed in.
 
     A test describes the terminal it wants (``Environment(out, terminal=True, width=80)``)
-    instead of faking ``isatty``.
+    instead of faking ``isatty``. The layout follows ``terminal`` alone (Rich on a terminal,
+    plain lines off one); ``color`` (``wants_color``: a bool, or ``auto``/``always``/``never``)
+    only decides whether ANSI styles are added to it.
+
+    With ``pager=True`` (the command line's default; ``--no-pager`` turns it off) a terminal
+    answer is drawn into ``pager.Screen`` first, and ``finish()`` shows it, through the pager
+    when it is taller than the screen (``pager.py``). Off a terminal nothing is held back.
     """
 
     def __init__(
@@ -81,16 +115,36 @@ class Environment:
         stdout: IO[str] | None = None,
         *,
         terminal: bool | None = None,
-        color: bool | None = None,
+        color: bool | str | None = None,
         width: int | None = None,
+        pager: bool = False,
     ) -> None:
         self.stdout = stdout or sys.stdout
         self.terminal = is_terminal(self.stdout) if terminal is None else terminal
-        if color is None:
-            color = self.terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-        self.color = color
+        self.color = wants_color(color, self.terminal)
         self.width = width  # None: as wide as the terminal says it is
         self.unicode = _can_encode_unicode(self.stdout)
+        self.warnings: list[str] = []  # what the pager had to say, for the command line to say on stderr
+        self._pager: str | None = None
+        self._screen: Any = None
+        if pager and self.terminal:
+            from . import pager as paging  # noqa: PLC0415 (lazy: only a terminal pages)
+
+            self._pager = paging.command()
+            if self._pager is not None:
+                self._screen = paging.Screen(self.stdout)
+                self.stdout = self._screen
+
+    def finish(self) -> list[str]:
+        """Show what was held back for the pager (nothing to do otherwise); the warnings to say."""
+        screen, self._screen = self._screen, None
+        if screen is None:
+            return self.warnings
+        from . import pager as paging  # noqa: PLC0415 (lazy: only a terminal pages)
+
+        self.stdout = screen.terminal
+        self.warnings += paging.show(screen.getvalue(), screen.terminal, self._pager)
+        return self.warnings
 
 
 def renderer_for(fmt: str | None, env: Environment | None = None) -> Renderer:
@@ -335,6 +389,10 @@ class Renderer:
 
     def stats(self, stats: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    def finish(self) -> list[str]:
+        """The answer is drawn: show it (through the pager, if one is waiting); the warnings to say."""
+        return self.env.finish()
 
     def line(self, text: str = "") -> None:
         """One output line; a line break inside a fact shows as ``\\n`` so it cannot forge a line."""
@@ -603,29 +661,59 @@ class TextRenderer(Renderer):
         raise NotImplementedError
 
 
+CLAIM_FIELDS = ("date", "value", "claim", "related", "said by", "source: quote")  # an entity's claim rows
+CANDIDATE_FIELDS = ("id", "kind", "name", "score", "summary")
+_PLAIN_ESCAPES = str.maketrans({"\n": "\\n", "\t": "\\t", "|": "\\x7c"})
+_BOLD, _WARN = "1", "1;33"  # SGR styles, when colour is forced on a pipe
+
+
 class PlainRenderer(TextRenderer):
-    """The table format off a terminal: ``|``-separated lines, no colour, one fact a line (for grep)."""
+    """The table format off a terminal: lines for grep, cut and awk.
+
+    A table is one header line naming its fields, then one line per row, every row with the
+    same fields in the same places, joined by `` | `` (an empty field stays: ``a |  | c``).
+    In every line, text from the fact base has its line breaks as ``\\n``, tabs as ``\\t`` and
+    ``|`` as ``\\x7c`` (so no field holds the separator), controls as ``printable`` shows them.
+    An entity's name, summary and aliases come before its claims' table and its discrepancy
+    and related names after it, each a line without a `` | ``. With colour forced
+    (``--color always``, ``FORCE_COLOR``) the header lines are bold; the rows never change.
+    """
+
+    def line(self, text: str = "", style: str = "") -> None:
+        shown = self._shown(text).translate(_PLAIN_ESCAPES)
+        if style and self.env.color and shown:
+            shown = f"\x1b[{style}m{shown}\x1b[0m"
+        self.out.write(shown + "\n")
+
+    def _table(self, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+        header = " | ".join(self._shown(c or "detail").translate(_PLAIN_ESCAPES) for c in columns)
+        write = self.out.write
+        write((f"\x1b[{_BOLD}m{header}\x1b[0m" if self.env.color else header) + "\n")
+        for row in rows:
+            write(" | ".join(self._shown(cell).translate(_PLAIN_ESCAPES) for cell in row) + "\n")
 
     def _candidates(self, answer: Answer) -> None:
         self.line(f"Several match {answer.query!r}:")
-        for m in answer.matches:
-            self.line(f"{m.entity.id} | {m.entity.kind} | {m.entity.name} | {m.score:g} | {m.entity.summary}")
+        self._table(
+            CANDIDATE_FIELDS,
+            [(m.entity.id, m.entity.kind, m.entity.name, f"{m.score:g}", m.entity.summary) for m in answer.matches],
+        )
 
     def _entity(self, view: EntityView) -> None:
-        for text in view.header:
+        self.line(view.header[0], _BOLD)
+        for text in view.header[1:]:
             self.line(text)
-        for cells in view.rows:
-            self.line(" | ".join(c for c in cells if c))
-        for text in (view.discrepancy, view.related):
-            if text:
-                self.line(text)
+        if view.rows:
+            self._table(CLAIM_FIELDS, view.rows)
+        if view.discrepancy:
+            self.line(view.discrepancy, _WARN)
+        if view.related:
+            self.line(view.related)
 
     def _simple(self, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
         if not rows:  # nothing found: stdout stays empty, as grep's does
             return
-        self.line(" | ".join(_trimmed(columns)))
-        for row in rows:
-            self.line(" | ".join(_trimmed(row)))
+        self._table(columns, rows)
 
 
 class Footnotes:
@@ -673,14 +761,15 @@ class RichRenderer(TextRenderer):
             from rich.console import Console  # noqa: PLC0415 (lazy: only a terminal)
 
             color = self.env.color
+            dumb = os.environ.get("TERM") in ("dumb", "unknown")  # Rich finds no colours there: colour forced
             self._console = Console(
                 file=self.out,
                 markup=False,
                 emoji=False,
                 highlight=False,
                 no_color=not color,
-                force_terminal=color or None,
-                color_system="auto" if color else None,
+                force_terminal=self.env.terminal,  # the environment decided (Rich would read FORCE_COLOR itself)
+                color_system=("standard" if dumb else "auto") if color else None,
                 soft_wrap=False,
                 width=self.env.width,
             )
@@ -837,9 +926,9 @@ class RichRenderer(TextRenderer):
         from rich import box  # noqa: PLC0415 (lazy: only a terminal)
         from rich.table import Table  # noqa: PLC0415 (lazy: only a terminal)
 
-        table = Table(
-            title=title, box=box.SIMPLE_HEAD if self.env.color else box.ASCII, show_lines=False, highlight=False
-        )
+        # one grid with colour or without (NO_COLOR takes the colour away, not the layout); Rich
+        # substitutes ASCII for it itself when the stream's encoding cannot carry the lines
+        table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, highlight=False)
         for column in columns:
             table.add_column(column, overflow="fold", justify="right" if column in _NUMERIC_COLUMNS else "left")
         return table
@@ -1096,14 +1185,6 @@ def _every_decade(counts: dict[str, int]) -> list[tuple[str, int]]:
 def _source_ids(citations: list[dict[str, str]]) -> str:
     """The sources a claim cites, each once (a claim may quote one source twice)."""
     return "; ".join(dict.fromkeys(c["source"] for c in citations))
-
-
-def _trimmed(cells: tuple[str, ...]) -> tuple[str, ...]:
-    """Cells without the empty ones at the end, so a plain line does not end in ' | '."""
-    end = len(cells)
-    while end > 1 and not cells[end - 1]:
-        end -= 1
-    return cells[:end]
 
 
 def _status_word(answer: Answer) -> str:

@@ -23,7 +23,8 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("FACTCLI_CACHE_DIR", str(cache))
     monkeypatch.delenv("FACTCLI_FACTS", raising=False)
-    monkeypatch.delenv("NO_COLOR", raising=False)
+    for knob in ("NO_COLOR", "FORCE_COLOR", "FACTCLI_PAGER", "PAGER"):  # the runner's own taste is no test's
+        monkeypatch.delenv(knob, raising=False)
     return cache
 
 

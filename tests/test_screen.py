@@ -273,7 +273,7 @@ def _in_a_terminal(args: list[str], columns: int, env: dict[str, str]) -> tuple[
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs a Linux pty")
 def test_who_jenkins_in_a_real_terminal_of_80_columns(screens: dict) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    env.update(TERM="xterm-256color", NO_COLOR="1")
+    env.update(TERM="xterm-256color", NO_COLOR="1", FACTCLI_PAGER="cat")  # the screen, not a pager's
     code, output = _in_a_terminal(["who", "Jenkins"], 80, env)
     assert code == 0
     lines = [line.rstrip() for line in output.splitlines()]

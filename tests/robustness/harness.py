@@ -100,7 +100,11 @@ def isolated_env(tmp_path: Path, cache: Path, extra: dict[str, str] | None = Non
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("FACTCLI_FACTS", "FACTCLI_DEBUG", "FACTCLI_MAX_BYTES", "NO_COLOR", "COLUMNS")
+        if key
+        not in (
+            *("FACTCLI_FACTS", "FACTCLI_DEBUG", "FACTCLI_MAX_BYTES", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES"),
+            *("FACTCLI_PAGER", "PAGER", "LESS", "TTY_COMPATIBLE"),
+        )
     }
     env.update(
         FACTCLI_CACHE_DIR=str(cache),

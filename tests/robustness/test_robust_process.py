@@ -311,7 +311,7 @@ def _run_in_a_terminal(args: list[str], env: dict[str, str], cwd: Path) -> tuple
     return process.wait(timeout=60), output, stderr
 
 
-TERMINALS = {
+TERMINALS = {  # FACTCLI_PAGER=cat: the whole answer on the terminal, however tall (tests/test_pager_colour.py pages)
     "colour": {"TERM": "xterm-256color"},
     "dumb": {"TERM": "dumb"},
     "no-color": {"TERM": "xterm-256color", "NO_COLOR": "1"},
@@ -331,7 +331,11 @@ def terminal_runs(hostile: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     root = tmp_path_factory.mktemp("terminals")
     jobs = {}
     for terminal, extra in TERMINALS.items():
-        env = {k: v for k, v in isolated_env(root, root / "cache", {**extra, "COLUMNS": "1000"}).items() if v != ""}
+        env = {
+            k: v
+            for k, v in isolated_env(root, root / "cache", {**extra, "COLUMNS": "1000", "FACTCLI_PAGER": "cat"}).items()
+            if v != ""
+        }
         for command, args in TERMINAL_COMMANDS.items():
             jobs[f"{terminal}/{command}"] = functools.partial(
                 _run_in_a_terminal, [a.replace("{hostile}", str(hostile)) for a in args], env, root
