@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,62 @@ entities:
           - source: s1
             quote: the first program
 """
+
+
+def run_in_a_terminal(
+    args: list[str] | tuple[str, ...],
+    env: dict[str, str] | None = None,
+    *,
+    rows: int = 40,
+    columns: int = 80,
+    cwd: str | Path | None = None,
+    keys: bytes = b"",
+) -> tuple[int, bytes, bytes]:
+    """factcli (``python -m factcli ARGS``) on a pseudo-terminal of ``rows`` x ``columns`` that is its
+    controlling terminal (so a pager such as ``less`` reads keys from it); ``keys`` are typed once
+    the output has stopped coming. Returns (status, what the terminal got, stderr). POSIX only."""
+    import fcntl  # (POSIX only: imported where a test asks for a terminal)
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+
+    def controlling_terminal() -> None:
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "factcli", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=cwd,
+        close_fds=True,
+        preexec_fn=controlling_terminal,
+    )
+    os.close(slave)
+    output = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 1.0)
+        if not ready:
+            if keys and output:
+                os.write(master, keys)
+                keys = b""
+            elif process.poll() is not None:
+                break
+            continue
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: every writer has closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(master)
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    return process.wait(timeout=60), output, stderr

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import os
 import re
-import select
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from factcli.render import wants_color
 
-from .conftest import run_factcli
+from .conftest import run_factcli, run_in_a_terminal
 
 LINUX_PTY = os.name == "posix" and sys.platform != "darwin"
 needs_pty = pytest.mark.skipif(not LINUX_PTY, reason="needs a Linux pty")
@@ -37,52 +34,8 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 def _in_a_terminal(
     args: list[str], env: dict[str, str], *, rows: int = 24, columns: int = 80, keys: bytes = b""
 ) -> tuple[int, bytes, bytes]:
-    """factcli on a pty of ``rows`` x ``columns`` as its controlling terminal (so ``less`` reads
-    keys from it); ``keys`` are typed once the output has stopped coming. (status, output, stderr)"""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-
-    def controlling_terminal() -> None:
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "factcli", *args],
-        stdin=slave,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-        env=env,
-        close_fds=True,
-        preexec_fn=controlling_terminal,
-    )
-    os.close(slave)
-    output = b""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 1.0)
-        if not ready:
-            if keys and output:
-                os.write(master, keys)
-                keys = b""
-            elif process.poll() is not None:
-                break
-            continue
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: every writer has closed the terminal
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(master)
-    assert process.stderr is not None
-    stderr = process.stderr.read()
-    return process.wait(timeout=60), output.replace(b"\r\n", b"\n"), stderr
+    code, output, stderr = run_in_a_terminal(args, env, rows=rows, columns=columns, keys=keys)
+    return code, output.replace(b"\r\n", b"\n"), stderr
 
 
 @pytest.fixture

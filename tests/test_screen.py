@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +24,8 @@ from rich.cells import cell_len
 
 from factcli.query import EVENTS, FIGURES, PEOPLE_AND_ORGANIZATIONS, Answer, Catalog, TimeSpan
 from factcli.render import Environment, RichRenderer, renderer_for
+
+from .conftest import run_in_a_terminal
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = os.environ.get("FACTCLI_UPDATE_SNAPSHOTS") == "1"
@@ -239,35 +240,8 @@ def test_the_screen_is_its_snapshot(name: str, screens: dict) -> None:
 
 # -- end to end: the real command in a real pseudo-terminal -------------------------------
 def _in_a_terminal(args: list[str], columns: int, env: dict[str, str]) -> tuple[int, str]:
-    import fcntl  # noqa: PLC0415 (lazy: POSIX only)
-    import pty  # noqa: PLC0415 (lazy: POSIX only)
-    import struct  # noqa: PLC0415 (lazy: POSIX only)
-    import termios  # noqa: PLC0415 (lazy: POSIX only)
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "factcli", *args],
-        stdin=slave,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the other side closed
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(master)
-    assert process.stderr is not None
-    process.stderr.read()
-    return process.wait(timeout=60), output.decode().replace("\r\n", "\n")
+    code, output, _ = run_in_a_terminal(args, env, rows=40, columns=columns)
+    return code, output.decode().replace("\r\n", "\n")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs a Linux pty")

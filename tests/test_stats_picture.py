@@ -21,7 +21,7 @@ from rich.cells import cell_len
 from factcli.query import Catalog
 from factcli.render import Environment, Picture, RichRenderer, renderer_for
 
-from .conftest import MINIMAL, ROOT, write_facts
+from .conftest import MINIMAL, ROOT, run_in_a_terminal, write_facts
 
 WIDTHS = (60, 80, 120)
 POSIX = os.name == "posix"
@@ -140,33 +140,11 @@ def test_piped_and_other_formats_are_unchanged(cli, stats: dict) -> None:
 
 @pytest.mark.skipif(not POSIX or sys.platform == "darwin", reason="needs a Linux pty")
 def test_in_a_real_80_column_terminal(stats: dict, tmp_path: Path) -> None:
-    import fcntl
-    import pty
-    import struct
-    import subprocess
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 80, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "FACTCLI_CACHE_DIR": str(tmp_path), "FACTCLI_PAGER": "cat"}
     env.pop("COLUMNS", None)
     env.pop("NO_COLOR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "factcli", "stats"], stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env
-    )
-    os.close(slave)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the other side closed
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(master)
-    assert process.stderr is not None
-    assert process.wait(timeout=60) == 0, process.stderr.read()
+    code, output, stderr = run_in_a_terminal(["stats"], env, rows=50, columns=80)
+    assert code == 0, stderr
     lines = re.sub(r"\x1b\[[0-9;]*m", "", output.decode()).replace("\r", "").splitlines()
     assert len(lines) <= 40
     assert max(cell_len(line) for line in lines) <= 80

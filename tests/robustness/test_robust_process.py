@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import run_in_a_terminal
 from .harness import (
     BASE,
     assert_no_traceback,
@@ -285,30 +286,7 @@ def test_hostile_locales_never_break_error_messages(
 
 
 def _run_in_a_terminal(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, bytes, bytes]:
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 1000, 0, 0))  # 1000 columns: no cell is folded
-    process = subprocess.Popen(
-        factcli(*args), stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env, cwd=cwd, close_fds=True
-    )
-    os.close(slave)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the other side closed
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(master)
-    assert process.stderr is not None
-    stderr = process.stderr.read()
-    return process.wait(timeout=60), output, stderr
+    return run_in_a_terminal(args, env, rows=50, columns=1000, cwd=cwd)  # 1000 columns: no cell is folded
 
 
 TERMINALS = {  # FACTCLI_PAGER=cat: the whole answer on the terminal, however tall (tests/test_pager_colour.py pages)
