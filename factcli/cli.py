@@ -964,6 +964,82 @@ def stats(
 
 
 @app.command()
+def quote(
+    ctx: typer.Context,
+    source: str = typer.Argument(
+        ..., metavar="SOURCE", help="A source id of the fact base (see 'sources') or a text file.", show_default=False
+    ),
+    text: str = typer.Argument(..., metavar="TEXT", help="A paraphrase or half-remembered phrase.", show_default=False),
+    sources_dir: Path | None = typer.Option(
+        None,
+        "--sources",
+        metavar="DIR",
+        help="Where the source ids' files are [default: ../shared/seeds beside the fact base].",
+        show_default=False,
+    ),
+    facts: FactsOption = None,
+    format: FormatOption = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", min=1, max=100, help="Show this many spans [default: 1].", show_default=False),
+    ] = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--min-score",
+            min=0.0,
+            max=100.0,
+            metavar="0-100",
+            help="Lowest score that counts [default: 43].",
+            show_default=False,
+        ),
+    ] = None,
+) -> int:
+    """The verbatim span of a source that best supports TEXT, with LINE:COL and a score (0-100).
+
+    The span is a sentence or clause of one line, exactly as the file has it, to paste into
+    facts.yaml as a quote ('check --sources' finds it). Exit 1 when no span reaches --min-score.
+
+    \b
+    Example:
+      factcli quote jenkins-amnesty "Rumsfeld was against a pardon"
+      factcli quote protective-custody "ninety-three thousand went north" -n 3 -f json
+    """
+    import json  # noqa: PLC0415 (lazy: per command, start-up)
+
+    from . import quote as quoting  # noqa: PLC0415 (lazy: per command, start-up)
+    from .render import printable  # noqa: PLC0415 (lazy: per command, start-up)
+
+    settings = _settings(ctx, facts, format, limit, min_score)
+    text = _check_query(text)
+    if settings.format not in (None, Format.table, Format.json, Format.jsonl):
+        raise UsageError(f"quote writes table, json or jsonl, not {settings.format.value}")
+    files: dict[str, str] = {}
+    if not os.path.isfile(source) or sources_dir is not None:
+        from .load import default_facts_path  # noqa: PLC0415 (lazy: per command, start-up)
+
+        files = {s.id: s.file for s, _ in _catalog(settings).sources()}
+        facts_path = settings.facts or default_facts_path()
+        sources_dir = sources_dir or Path(facts_path).resolve().parent.parent / "shared" / "seeds"
+    path = quoting.source_path(source, files, sources_dir or ".")
+    found = quoting.find(
+        quoting.read_source(path), text, source=source, limit=settings.limit or 1, min_score=settings.min_score
+    )
+    if settings.format == Format.json:
+        print(json.dumps([f.as_dict() for f in found], ensure_ascii=False, indent=2))
+    elif settings.format == Format.jsonl:
+        for f in found:
+            print(json.dumps(f.as_dict(), ensure_ascii=False))
+    else:
+        for line in quoting.table(found):
+            print(printable(line))
+    if not found:
+        _say(f"no span of {source} reaches the score {settings.min_score or quoting.MIN_SCORE:g}; try --min-score")
+        return ExitCode.NOT_FOUND
+    return ExitCode.FOUND
+
+
+@app.command()
 def check(
     ctx: typer.Context,
     facts: FactsOption = None,
