@@ -38,6 +38,7 @@ MAX_PROBLEMS = 1000  # a file with more is garbage; stop rather than spend minut
 _DIFFLIB_UP_TO = 200  # suggestions among more choices (entity ids) use rapidfuzz: difflib is O(n) Python
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _required(schema: dict[str, str]) -> dict[str, bool]:
@@ -249,11 +250,11 @@ def _validate(
     if root is None:
         return None, checker.problems
 
-    sources, source_pos = _sources(checker, root)
+    sources, source_pos, hash_pos = _sources(checker, root)
     source_texts = None
     fidelity = None
     if sources_dir is not None:
-        paragraphs = _read_sources(checker, sources, source_pos, sources_dir)
+        paragraphs = _read_sources(checker, sources, source_pos, sources_dir, hash_pos)
         source_texts = {source_id: text.replace("\n", " ") for source_id, text in paragraphs.items()}
         fidelity = Fidelity(sources, paragraphs, review)
 
@@ -298,10 +299,20 @@ def _validate(
     return Checked(sources, entities), checker.problems
 
 
-def _sources(checker: _Checker, root: Mapping) -> tuple[dict[str, Source], dict[str, tuple[int, int]]]:
-    """The file's sources by id (those without problems) and where each id was first given."""
+def _sha256(text: str) -> str:
+    if not _SHA256.fullmatch(text):
+        raise ValueError(f"{text[:70]!r} is not a SHA-256 digest (64 lowercase hex digits)")
+    return text
+
+
+def _sources(
+    checker: _Checker, root: Mapping
+) -> tuple[dict[str, Source], dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """The file's sources by id (those without problems), where each id was first given and where
+    each ``sha256`` is."""
     sources: dict[str, Source] = {}
     source_pos: dict[str, tuple[int, int]] = {}
+    hash_pos: dict[str, tuple[int, int]] = {}
     for node, pos in checker.items(root, "sources", "the fact file").items_with_pos():
         mapping = checker.fields(node, SOURCE_FIELDS, "a source", pos)
         if mapping is None:
@@ -313,6 +324,7 @@ def _sources(checker: _Checker, root: Mapping) -> tuple[dict[str, Source], dict[
             for key in ("title", "file", "author", "publisher", "published_note")
         }
         url = checker.parsed(mapping, "url", "source", _url)
+        sha256 = checker.parsed(mapping, "sha256", "source", _sha256)
         if published is not None and published.approximate and not fields["published_note"]:
             checker.report(
                 mapping.value_pos["published"],
@@ -326,6 +338,8 @@ def _sources(checker: _Checker, root: Mapping) -> tuple[dict[str, Source], dict[
             )
             continue
         source_pos[source_id] = mapping.value_pos["id"]
+        if sha256 is not None:
+            hash_pos[source_id] = mapping.value_pos["sha256"]
         if published is not None and fields["title"] and fields["file"]:
             sources[source_id] = Source(
                 source_id,
@@ -336,8 +350,9 @@ def _sources(checker: _Checker, root: Mapping) -> tuple[dict[str, Source], dict[
                 fields["publisher"],
                 fields["published_note"],
                 url,
+                sha256,
             )
-    return sources, source_pos
+    return sources, source_pos, hash_pos
 
 
 def _entity(
@@ -501,7 +516,7 @@ class EntityStream:
             return
         checker = _Checker(self.name)
         try:
-            self.sources, _ = _sources(checker, root)
+            self.sources, _, _ = _sources(checker, root)
         except _TooMany:
             self.stopped = True
             return
@@ -598,6 +613,7 @@ def _read_sources(
     sources: dict[str, Source],
     source_pos: dict[str, tuple[int, int]],
     sources_dir: str | os.PathLike[str],
+    hash_pos: dict[str, tuple[int, int]],
 ) -> dict[str, str]:
     directory = Path(sources_dir)
     if not directory.is_dir():
@@ -605,16 +621,33 @@ def _read_sources(
         return {}
     texts = {}
     for source_id, source in sources.items():
-        path = directory / source.file
+        path = source_path(source.file, directory, checker.name)
         try:
-            raw = path.read_text(encoding="utf-8", errors="replace")
+            data = path.read_bytes()
         except OSError:
             checker.report(source_pos[source_id], f"source {source_id!r}: cannot read {os.fspath(path)}")
             continue
+        if source.sha256 is not None:
+            import hashlib  # noqa: PLC0415 (lazy: only check --sources hashes a text)
+
+            if hashlib.sha256(data).hexdigest() != source.sha256:
+                checker.report(
+                    hash_pos[source_id],
+                    f"source {source_id!r}: {os.fspath(path)} no longer matches its sha256 (the text was changed)",
+                )
+        raw = data.decode("utf-8", errors="replace")
         # one paragraph (line) a line: the same text as normalize_quote's once "\n" is read as " "
         paragraphs = "\n".join(line for line in (normalize_quote(part) for part in raw.splitlines()) if line)
         texts[source_id] = paragraphs if paragraphs.replace("\n", " ") == normalize_quote(raw) else normalize_quote(raw)
     return texts
+
+
+def source_path(file: str, sources_dir: str | os.PathLike[str], facts_path: str) -> Path:
+    """Where a source's text is: a bare name in ``sources_dir`` (``check --sources DIR``); a path
+    with a ``/`` (``sources/x.txt``, as ``sources add`` records it) beside the fact file."""
+    if "/" in file:
+        return Path(facts_path).parent / file
+    return Path(sources_dir) / file
 
 
 # -- fidelity: what the cited texts bear out (only with --sources) ---------------------------------

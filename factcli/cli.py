@@ -911,7 +911,18 @@ def show(
     return _status([answer])
 
 
-@app.command()
+sources_app = typer.Typer(
+    cls=TyperGroup,
+    name="sources",
+    invoke_without_command=True,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(sources_app)
+
+
+@sources_app.callback()
 def sources(
     ctx: typer.Context,
     facts: FactsOption = None,
@@ -920,17 +931,93 @@ def sources(
     color: ColorOption = None,
     no_pager: NoPagerOption = False,
 ) -> int:
-    """The sources, with date, publisher and how many claims cite each.
+    """The sources, with date, publisher and how many claims cite each; 'sources add' registers one.
 
     \b
     Example:
       factcli sources --format csv
+      factcli sources add article.txt --id my-article --title "A title" --published 2024-05
     """
+    if ctx.invoked_subcommand is not None:
+        return ExitCode.FOUND
     _refuse_options_for(ctx, "sources")
     settings = _settings(ctx, facts, format, no_cache=no_cache, color=color, no_pager=no_pager)
     catalog = _catalog(settings)
     _render(settings, lambda renderer: renderer.sources(catalog.sources()))
     _say_warnings(catalog)
+    return ExitCode.FOUND
+
+
+@sources_app.command("add")
+def sources_add(
+    ctx: typer.Context,
+    text_file: Path = typer.Argument(
+        ..., metavar="FILE", help="The source's text (UTF-8); it is copied, not moved.", show_default=False
+    ),
+    source_id: str = typer.Option(
+        ..., "--id", help="The new source's id: a slug (lowercase letters, digits, single hyphens).", show_default=False
+    ),
+    title: str = typer.Option(
+        ..., "--title", help="Its title (the headline, or a descriptive one).", show_default=False
+    ),
+    published: str = typer.Option(
+        ...,
+        "--published",
+        metavar="DATE",
+        help="When it was published: YYYY, YYYY-MM, YYYY-MM-DD or 1960s; a trailing ~ marks it approximate.",
+        show_default=False,
+    ),
+    published_note: str | None = typer.Option(
+        None,
+        "--published-note",
+        help="What an approximate date is inferred from (required with ~).",
+        show_default=False,
+    ),
+    author: str | None = typer.Option(
+        None, "--author", help="Its author, where the text shows one.", show_default=False
+    ),
+    publisher: str | None = typer.Option(
+        None, "--publisher", help="Its publisher, where the text shows one.", show_default=False
+    ),
+    url: str | None = typer.Option(None, "--url", help="Where it was published (http or https).", show_default=False),
+    sources_dir: Path | None = typer.Option(
+        None,
+        "--sources-dir",
+        metavar="DIR",
+        help="Copy the text into DIR [default: sources/ beside the fact file]; the fact file records the path.",
+        show_default=False,
+    ),
+    facts: FactsOption = None,
+) -> int:
+    """Register a source: copy its text beside the fact file and add its entry, with its SHA-256.
+
+    The entry is inserted at the end of the 'sources:' list as text: the rest of the fact file
+    (comments, order) is kept byte for byte. Refused, with nothing written: an id or a text
+    already registered, an empty, binary or non-UTF-8 file, a bad id or date, or a fact file
+    that does not check. 'check --sources DIR' then holds the copy to its sha256.
+
+    \b
+    Example:
+      factcli sources add article.txt --id my-article --title "A title" --published 2024-05~ \\
+        --published-note "the text gives no year; inferred from the events it reports"
+    """
+    from .grow import add_source  # noqa: PLC0415 (lazy: per command, start-up)
+
+    _refuse_options_for(ctx, "sources add")
+    settings = _settings(ctx, facts, None)
+    added = add_source(
+        text_file,
+        source_id=source_id,
+        title=title,
+        published=published,
+        facts=settings.facts,
+        author=author,
+        publisher=publisher,
+        published_note=published_note,
+        url=url,
+        sources_dir=sources_dir,
+    )
+    _say(f"added source {added.source.id!r} to {added.facts}: {added.copy} (sha256 {added.source.sha256})")
     return ExitCode.FOUND
 
 
@@ -1122,6 +1209,7 @@ def _command_in(args: list[str]) -> str | None:
     anything that is not a known command, so those go through the full app unchanged.
     """
     names = {info.callback.__name__ for info in app.registered_commands if info.callback is not None}
+    names.update(_group_name(group) for group in app.registered_groups)  # sources (and sources add)
     position = 0
     while position < len(args):
         arg = args[position]
@@ -1153,4 +1241,10 @@ def main() -> None:
     single.registered_commands = [
         info for info in app.registered_commands if info.callback is not None and info.callback.__name__ == name
     ]
+    single.registered_groups = [group for group in app.registered_groups if _group_name(group) == name]
     single()
+
+
+def _group_name(group: Any) -> str:
+    """A command group's name (``sources``)."""
+    return str(group.name or group.typer_instance.info.name)

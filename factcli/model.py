@@ -250,10 +250,12 @@ class Entity(_EntityFields):
 class Source(Frozen):
     """One article the fact base cites."""
 
-    __slots__ = ("id", "title", "published", "file", "author", "publisher", "published_note", "url")  # noqa: RUF023
+    __slots__ = ("id", "title", "published", "file", "author", "publisher", "published_note", "url", "sha256")  # noqa: RUF023
+    # ``file``: a bare name is looked up in ``check --sources DIR``; a path with a ``/`` is relative
+    # to the fact file's own directory (where ``sources add`` copies a text). ``sha256``: of its bytes.
     SCHEMA: ClassVar[dict[str, str]] = {
         "id": "slug!", "title": "text!", "published": "date!", "file": "text!", "author": "text",
-        "publisher": "text", "published_note": "text", "url": "url",
+        "publisher": "text", "published_note": "text", "url": "url", "sha256": "sha256",
     }  # fmt: skip
 
     id: str
@@ -264,6 +266,7 @@ class Source(Frozen):
     publisher: str | None
     published_note: str | None
     url: str | None
+    sha256: str | None
 
     def __init__(
         self,
@@ -275,6 +278,7 @@ class Source(Frozen):
         publisher: str | None = None,
         published_note: str | None = None,
         url: str | None = None,
+        sha256: str | None = None,
     ) -> None:
         set_field(self, "id", id)
         set_field(self, "title", title)
@@ -284,6 +288,7 @@ class Source(Frozen):
         set_field(self, "publisher", publisher)
         set_field(self, "published_note", published_note)
         set_field(self, "url", url)
+        set_field(self, "sha256", sha256)
 
 
 class FactBase:

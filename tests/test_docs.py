@@ -10,7 +10,10 @@ from factcli.cli import app
 
 from .conftest import ROOT
 
-COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)  # type: ignore[union-attr]
+COMMANDS = sorted(
+    [c.name or c.callback.__name__ for c in app.registered_commands]  # type: ignore[union-attr]
+    + [g.name or g.typer_instance.info.name for g in app.registered_groups]  # type: ignore[misc]  # sources (add)
+)
 
 
 def test_the_expected_commands_exist() -> None:
