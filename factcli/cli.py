@@ -306,6 +306,39 @@ NoPagerOption = Annotated[
 ]
 
 
+class CiteStyle(str, Enum):
+    text = "text"
+    md = "md"
+    apa = "apa"
+    chicago = "chicago"
+
+
+CiteOption = Annotated[
+    CiteStyle | None,
+    typer.Option(
+        "--cite",
+        help="Print each claim with its reference, ready to paste: text, md (Markdown), apa or chicago; "
+        "plain text even on a terminal, a blank line between claims; an inferred date is said to be one. "
+        "Takes no --format.",
+        show_default=False,
+    ),
+]
+
+
+def _cited(settings: Settings, cite: CiteStyle | None, picture: Any = None) -> Any:
+    """With ``--cite``, the renderer that writes references (``cite.CiteRenderer``); else None."""
+    if cite is None:
+        return picture
+    if settings.format not in (None, Format.table):
+        raise UsageError(f"--cite writes references as text; it takes no --format {settings.format.value}")
+    if picture is not None:
+        raise UsageError("--cite writes references as text; it takes no --svg or --html")
+    from .cite import CiteRenderer  # noqa: PLC0415 (lazy: per command, start-up)
+    from .render import Environment  # noqa: PLC0415 (lazy: per command, start-up)
+
+    return CiteRenderer(Environment(color="never", pager=not settings.no_pager), cite.value)
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"factcli {__version__}")
@@ -552,6 +585,7 @@ def who(
     width: WidthOption = None,
     color: ColorOption = None,
     no_pager: NoPagerOption = False,
+    cite: CiteOption = None,
 ) -> int:
     """People and organizations: the best match, its claims and where each comes from.
 
@@ -567,12 +601,13 @@ def who(
       factcli who "Soga Hitomi" --format json
       factcli who - --format jsonl < names.txt
       factcli who Jenkins --svg jenkins.svg
+      factcli who Jenkins --cite apa
     """
     from .query import PEOPLE_AND_ORGANIZATIONS  # noqa: PLC0415 (lazy: per command, start-up)
 
     settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
     with _output(settings, f"factcli who {query}", svg, html, width) as renderer:
-        return _lookup(ctx, query, PEOPLE_AND_ORGANIZATIONS, settings, renderer=renderer)
+        return _lookup(ctx, query, PEOPLE_AND_ORGANIZATIONS, settings, renderer=_cited(settings, cite, renderer))
 
 
 @app.command()
@@ -586,6 +621,7 @@ def what(
     no_cache: NoCacheOption = False,
     color: ColorOption = None,
     no_pager: NoPagerOption = False,
+    cite: CiteOption = None,
 ) -> int:
     """Events, with their dates, participants and sources.
 
@@ -602,9 +638,8 @@ def what(
     """
     from .query import EVENTS  # noqa: PLC0415 (lazy: per command, start-up)
 
-    return _lookup(
-        ctx, query, EVENTS, _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager), topics=True
-    )
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
+    return _lookup(ctx, query, EVENTS, settings, topics=True, renderer=_cited(settings, cite))
 
 
 @app.command()
@@ -618,6 +653,7 @@ def figure(
     no_cache: NoCacheOption = False,
     color: ColorOption = None,
     no_pager: NoPagerOption = False,
+    cite: CiteOption = None,
 ) -> int:
     """Numbers: each value a source gives, side by side, with discrepancies marked.
 
@@ -635,9 +671,8 @@ def figure(
     """
     from .query import FIGURES  # noqa: PLC0415 (lazy: per command, start-up)
 
-    return _lookup(
-        ctx, query, FIGURES, _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager), topics=True
-    )
+    settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
+    return _lookup(ctx, query, FIGURES, settings, topics=True, renderer=_cited(settings, cite))
 
 
 @app.command()
@@ -669,6 +704,7 @@ def search(
     no_cache: NoCacheOption = False,
     color: ColorOption = None,
     no_pager: NoPagerOption = False,
+    cite: CiteOption = None,
 ) -> int:
     """Everything: names, aliases, places, participants, summaries, claims, quotes; ranked, with entity and sources.
 
@@ -684,12 +720,15 @@ def search(
       factcli search '"working group" Geneva' --exact
     """
     settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
+    citer = _cited(settings, cite)
     text = _check_query(query)
     if text.count('"') % 2:
         raise UsageError('the query has an unclosed " (a quoted phrase needs both quotes)')
     catalog = _catalog(settings)
     hits = catalog.search(text, limit=settings.limit, min_score=min_score, exact=exact)
-    _render(settings, lambda renderer: renderer.search(hits))
+    if citer is not None:
+        citer.known_sources = catalog.facts.sources
+    _render(settings, lambda renderer: renderer.search(hits), citer)
     _say_warnings(catalog)
     if not hits:
         _say(f"nothing found for {text!r}")
@@ -725,6 +764,7 @@ def said(
     no_cache: NoCacheOption = False,
     color: ColorOption = None,
     no_pager: NoPagerOption = False,
+    cite: CiteOption = None,
 ) -> int:
     """Statements attributed to a person, body or country, or to an unnamed speaker, with quotes and sources.
 
@@ -747,7 +787,11 @@ def said(
     settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
     limit, min_score = settings.limit, settings.min_score
     return _answer_each(
-        query, settings, lambda catalog, q: catalog.said(q, limit=limit, min_score=min_score), _report_unsaid
+        query,
+        settings,
+        lambda catalog, q: catalog.said(q, limit=limit, min_score=min_score),
+        _report_unsaid,
+        _cited(settings, cite),
     )
 
 
@@ -782,6 +826,7 @@ def where(
     no_cache: NoCacheOption = False,
     color: ColorOption = None,
     no_pager: NoPagerOption = False,
+    cite: CiteOption = None,
 ) -> int:
     """Places: the place, its claims, and what is located there (the events held in it).
 
@@ -798,7 +843,10 @@ def where(
     """
     settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
     limit, min_score = settings.limit, settings.min_score
-    return _answer_each(query, settings, lambda catalog, q: catalog.where(q, limit=limit, min_score=min_score))
+    citer = _cited(settings, cite)
+    return _answer_each(
+        query, settings, lambda catalog, q: catalog.where(q, limit=limit, min_score=min_score), renderer=citer
+    )
 
 
 @app.command()
@@ -821,6 +869,7 @@ def timeline(
     no_cache: NoCacheOption = False,
     color: ColorOption = None,
     no_pager: NoPagerOption = False,
+    cite: CiteOption = None,
 ) -> int:
     """Dated events and claims in order, with each date's precision.
 
@@ -839,16 +888,19 @@ def timeline(
     from .query import TimeSpan  # noqa: PLC0415 (lazy: per command, start-up)
 
     settings = _settings(ctx, facts, format, limit, min_score, no_cache, color, no_pager)
+    citer = _cited(settings, cite)
     query = _check_query(query) if query is not None else None  # bad arguments fail before any work
     span = TimeSpan(start, end)
     catalog = _catalog(settings)
+    if citer is not None:
+        citer.known_sources = catalog.facts.sources
     found = catalog.timeline(span, query, min_score=settings.min_score, limit=limit or _given(ctx, "limit"))
     answer = found.answer
     if answer is not None and not answer.matches:
-        _render(settings, lambda renderer: renderer.timeline([]))  # (a miss: `[]` in JSON, as for the others)
+        _render(settings, lambda renderer: renderer.timeline([]), citer)  # (a miss: `[]` in JSON, as for the others)
         _report_miss(answer)
         return ExitCode.NOT_FOUND
-    _render(settings, lambda renderer: renderer.timeline(found.entries))
+    _render(settings, lambda renderer: renderer.timeline(found.entries), citer)
     _say_warnings(catalog)
     if answer is not None and answer.ambiguous:
         names = ", ".join(m.entity.name for m in answer.matches)
@@ -890,15 +942,65 @@ def show(
     no_cache: NoCacheOption = False,
     color: ColorOption = None,
     no_pager: NoPagerOption = False,
+    cite: CiteOption = None,
 ) -> int:
     """One entity by its exact id, everything about it.
 
     \b
     Example:
       factcli show charles-robert-jenkins
+      factcli show hanoi-summit --cite md
     """
     _refuse_options_for(ctx, "show")
     settings = _settings(ctx, facts, format, no_cache=no_cache, color=color, no_pager=no_pager)
+    return _show(settings, entity_id, _cited(settings, cite))
+
+
+_IdArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="An entity id, exactly (see 'search').",
+        autocompletion=_completer(None, ids=True),
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def cite(
+    ctx: typer.Context,
+    entity_id: _IdArgument,
+    style: Annotated[
+        CiteStyle,
+        typer.Option("--style", "--cite", "-s", help="text, md (Markdown), apa or chicago [default: text]."),
+    ] = CiteStyle.text,
+    facts: FactsOption = None,
+    no_cache: NoCacheOption = False,
+    no_pager: NoPagerOption = False,
+) -> int:
+    """One entity's claims by its exact id, each with its reference, ready to paste.
+
+    Each claim is a block (a blank line between blocks): the claim, the verbatim quote and the
+    source's reference in the style asked for (as 'show ID --cite STYLE'). An inferred date is
+    never given as certain: text and md write "2004-05 (date inferred: ...)", apa "(n.d.; date
+    inferred: May 2004)", chicago "n.d. [date inferred: May 2004]". A miss suggests ids (exit
+    1); an id retired through former_ids still answers, as in 'show'.
+
+    \b
+    Example:
+      factcli cite rumsfeld-statement-2002 --style apa
+      factcli cite hanoi-summit --style md > hanoi.md
+    """
+    _refuse_options_for(ctx, "cite")
+    settings = _settings(ctx, facts, None, no_cache=no_cache, no_pager=no_pager)
+    base: Settings | None = ctx.obj
+    settings.format = base.format if base is not None else None  # 'factcli -f json cite X': refused by _cited
+    return _show(settings, entity_id, _cited(settings, style))
+
+
+def _show(settings: Settings, entity_id: str, renderer: Any = None) -> int:
+    """``show`` and ``cite``: one entity by its exact id (or a former one), suggestions on a miss."""
     entity_id = _check_query(entity_id)
     catalog = _catalog(settings)
     answer = catalog.show(entity_id)
@@ -906,7 +1008,7 @@ def show(
         _say(f"{entity_id!r} is now {answer.matches[0].entity.id!r}")  # a merged or retired id
     _say_warnings(catalog)
     _report_miss(answer)
-    _render(settings, lambda renderer: renderer.answer(answer))
+    _render(settings, lambda drawing: drawing.answer(answer), renderer)
     _say_warnings(catalog)
     return _status([answer])
 
