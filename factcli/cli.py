@@ -983,6 +983,12 @@ def check(
         " according to, may, ...) while the claim keeps no hedge and names no speaker; a list to read, not"
         " an error (a claim's review_note marks it explained). Needs --sources.",
     ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Also fail (exit 1) while any draft claim (draft:) or placeholder (TODO: ...) that factcli draft"
+        " proposed remains, listing each at FILE:LINE:COL.",
+    ),
 ) -> int:
     """Validate a fact base: every problem as FILE:LINE:COL, exit 0 when clean, 2 otherwise.
 
@@ -990,6 +996,7 @@ def check(
     Example:
       factcli check --facts facts.yaml --sources ../shared/seeds
       factcli check --sources ../shared/seeds --review
+      factcli check --strict
     """
     from .store import load  # noqa: PLC0415 (lazy: per command, start-up)
 
@@ -1007,10 +1014,34 @@ def check(
         return ExitCode.USAGE
     claims = sum(1 for _ in facts_base.claims())
     checked = " and every quote, date and alias held to its source" if sources_dir else ""
-    _say(f"ok: {len(facts_base.entities)} entities, {claims} claims, {len(facts_base.sources)} sources{checked}")
+    drafts = sum(1 for claim in facts_base.claims() if claim.draft is not None)
+    placeholders = sum(1 for entity in facts_base.entities.values() if _placeholder(entity))
+    remain = ""
+    if drafts or placeholders:
+        remain = f"; {_plural(drafts, 'draft')} and {_plural(placeholders, 'placeholder')} remain"
+    _say(
+        f"ok: {len(facts_base.entities)} entities, {claims} claims, {len(facts_base.sources)} sources{checked}{remain}"
+    )
     if reviewed is not None:
         _print_review(reviewed)
+    if strict and remain:
+        from .draft import unfinished  # noqa: PLC0415 (lazy: per command, start-up)
+
+        for problem in unfinished(facts_base.path):
+            _say_plain(str(problem))
+        _say(f"--strict: {_plural(drafts, 'draft')} and {_plural(placeholders, 'placeholder')} remain")
+        return ExitCode.NOT_FOUND
     return ExitCode.FOUND
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _placeholder(entity: Any) -> bool:
+    from .model import is_placeholder  # noqa: PLC0415 (lazy: per command, start-up)
+
+    return any(is_placeholder(text) for text in (entity.id, entity.name, entity.summary))
 
 
 def _print_review(entries: list[Any]) -> None:
