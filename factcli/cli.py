@@ -1034,6 +1034,52 @@ def check(
     return ExitCode.FOUND
 
 
+@app.command()
+def draft(
+    ctx: typer.Context,
+    file_or_source: str = typer.Argument(
+        ..., metavar="FILE_OR_SOURCE_ID", help="An article's text file, or the id of a source in the fact base."
+    ),
+    facts: FactsOption = None,
+    sources_dir: Path | None = typer.Option(
+        None,
+        "--sources",
+        metavar="DIR",
+        help="Where a source id's file is (with FILE_OR_SOURCE_ID an id).",
+        show_default=False,
+    ),
+    source_id: str | None = typer.Option(
+        None,
+        "--source-id",
+        metavar="ID",
+        help="The source id the citations name (default: the base's source for FILE).",
+        show_default=False,
+    ),
+) -> int:
+    """Propose entities and claims for a new article, as YAML to append under entities:.
+
+    Every person, organization and place the text names (those already in the fact base as a
+    comment, by id; new ones as stubs), and every number with the words after it, as a figure.
+    Each claim's text is the sentence it quotes, marked draft:, and placeholders begin TODO:;
+    'factcli check --strict' fails until a curator has replaced them all.
+
+    \b
+    Example:
+      factcli draft ../shared/seeds/004_2fda9564c077b860.txt >> proposed.yaml
+      factcli draft trump-hanoi-abductions --sources ../shared/seeds
+    """
+    from .draft import draft_text  # noqa: PLC0415 (lazy: per command, start-up)
+
+    _refuse_options_for(ctx, "draft")
+    settings = _settings(ctx, facts, None)
+    catalog = _catalog(settings)
+    text, message = draft_text(catalog, file_or_source, sources_dir, source_id)
+    sys.stdout.write(text)
+    if message:
+        _say(message)
+    return ExitCode.FOUND
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
