@@ -63,6 +63,7 @@ ORG_WORDS = frozenset(
     " Cross Agency Commission Department Office Mission Union Organization Nations Assembly Court Police".split()
 )
 ORG_AFTER = ("government", "newspaper", "administration", "ministry", "caucus", "agents", "societies", "society")
+PERSON_AFTER = ("official", "ambassador", "spokesman", "spokeswoman", "envoy", "diplomat")
 # Titles before a name mark a person; they are not part of the name.
 TITLES = (
     "Deputy Chief Cabinet Secretary", "Chief Cabinet Secretary", "Prime Minister", "Foreign Minister",
@@ -236,7 +237,6 @@ def _spans(sentence: Sentence) -> list[tuple[list[tuple[str, int]], int]]:
     current: list[tuple[str, int]] = []
     first = 0
     for position, (token, offset) in enumerate(tokens):
-        following = tokens[position + 1][0] if position + 1 < len(tokens) else ""
         if _is_cap(token) and token not in BREAKS:
             if not current:
                 first = position
@@ -244,7 +244,7 @@ def _spans(sentence: Sentence) -> list[tuple[list[tuple[str, int]], int]]:
             if _POSSESSIVE.search(token):  # "Pyongyang’s total abandonment": the name ends here
                 spans.append((current, first))
                 current = []
-        elif current and token in _CONNECTORS and _is_cap(following):
+        elif current and token in _CONNECTORS and _connects(tokens, position):
             current.append((token, offset))
         elif current:
             spans.append((current, first))
@@ -252,6 +252,13 @@ def _spans(sentence: Sentence) -> list[tuple[list[tuple[str, int]], int]]:
     if current:
         spans.append((current, first))
     return spans
+
+
+def _connects(tokens: list[tuple[str, int]], position: int) -> bool:
+    """Whether the connectors from ``position`` on ("for the") lead to a capitalized word."""
+    while position < len(tokens) and tokens[position][0] in _CONNECTORS:
+        position += 1
+    return position < len(tokens) and _is_cap(tokens[position][0]) and tokens[position][0] not in BREAKS
 
 
 def _words_after(text: str, end: int, count: int) -> list[str]:
@@ -312,10 +319,12 @@ def _mention(
     name = _POSSESSIVE.sub("", text[start:end])
     kind = ""
     after = _words_after(text, end, 1)
-    if any(w in ORG_WORDS for w in name.split()):
-        kind = "organization"
-    elif after and after[0] in ORG_AFTER:
+    if after and after[0] in ORG_AFTER:
         kind, name = "organization", f"{name} {after[0]}"
+    elif after and after[0] in PERSON_AFTER and len(name.split()) == 1:  # "the U.S. official"
+        kind, name = "person", f"{name} {after[0]}"
+    elif any(w in ORG_WORDS for w in name.split()):
+        kind = "organization"
     before = text[max(sentence.start, start - 40) : start]
     for title in TITLES:  # "Japanese Prime Minister Junichiro Koizumi": the person, without the title
         titled = re.search(re.escape(title) + r"\s+", name)
@@ -378,7 +387,13 @@ def propose(path: str | os.PathLike[str], catalog: Catalog, source: str) -> Draf
         own = _mentions(sentence, text, lowercase)
         if _headline(sentence):
             rest = text[sentence.start + len(sentence.text) :]  # a headline's name counts when the story uses it
-            own = [m for m in own if re.search(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", rest)]
+            own = [
+                m
+                for m in own
+                if re.search(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", rest)
+                or any(w in ORG_WORDS for w in m.name.split())  # "The Sankei Shimbun" in a byline
+                or (m.name == sentence.text and 2 <= len(m.name.split()) <= 4)  # a byline: the name alone
+            ]
         known: list[Mention] = []
         for name, kind in known_names.items():
             for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence.text):
