@@ -1248,6 +1248,12 @@ def check(
         " according to, may, ...) while the claim keeps no hedge and names no speaker; a list to read, not"
         " an error (a claim's review_note marks it explained). Needs --sources.",
     ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Also fail (exit 1) while any draft claim (draft:) or placeholder (TODO: ...) that factcli draft"
+        " proposed remains, listing each at FILE:LINE:COL.",
+    ),
 ) -> int:
     """Validate a fact base: every problem as FILE:LINE:COL, exit 0 when clean, 2 otherwise.
 
@@ -1255,6 +1261,7 @@ def check(
     Example:
       factcli check --facts facts.yaml --sources ../shared/seeds
       factcli check --sources ../shared/seeds --review
+      factcli check --strict
     """
     from .store import load  # noqa: PLC0415 (lazy: per command, start-up)
 
@@ -1272,10 +1279,80 @@ def check(
         return ExitCode.USAGE
     claims = sum(1 for _ in facts_base.claims())
     checked = " and every quote, date and alias held to its source" if sources_dir else ""
-    _say(f"ok: {len(facts_base.entities)} entities, {claims} claims, {len(facts_base.sources)} sources{checked}")
+    drafts = sum(1 for claim in facts_base.claims() if claim.draft is not None)
+    placeholders = sum(1 for entity in facts_base.entities.values() if _placeholder(entity))
+    remain = ""
+    if drafts or placeholders:
+        remain = f"; {_plural(drafts, 'draft')} and {_plural(placeholders, 'placeholder')} remain"
+    _say(
+        f"ok: {len(facts_base.entities)} entities, {claims} claims, {len(facts_base.sources)} sources{checked}{remain}"
+    )
     if reviewed is not None:
         _print_review(reviewed)
+    if strict and remain:
+        from .draft import unfinished  # noqa: PLC0415 (lazy: per command, start-up)
+
+        for problem in unfinished(facts_base.path):
+            _say_plain(str(problem))
+        _say(f"--strict: {_plural(drafts, 'draft')} and {_plural(placeholders, 'placeholder')} remain")
+        return ExitCode.NOT_FOUND
     return ExitCode.FOUND
+
+
+@app.command()
+def draft(
+    ctx: typer.Context,
+    file_or_source: str = typer.Argument(
+        ..., metavar="FILE_OR_SOURCE_ID", help="An article's text file, or the id of a source in the fact base."
+    ),
+    facts: FactsOption = None,
+    sources_dir: Path | None = typer.Option(
+        None,
+        "--sources",
+        metavar="DIR",
+        help="Where a source id's file is (with FILE_OR_SOURCE_ID an id).",
+        show_default=False,
+    ),
+    source_id: str | None = typer.Option(
+        None,
+        "--source-id",
+        metavar="ID",
+        help="The source id the citations name (default: the base's source for FILE).",
+        show_default=False,
+    ),
+) -> int:
+    """Propose entities and claims for a new article, as YAML to append under entities:.
+
+    Every person, organization and place the text names (those already in the fact base as a
+    comment, by id; new ones as stubs), and every number with the words after it, as a figure.
+    Each claim's text is the sentence it quotes, marked draft:, and placeholders begin TODO:;
+    'factcli check --strict' fails until a curator has replaced them all.
+
+    \b
+    Example:
+      factcli draft ../shared/seeds/004_2fda9564c077b860.txt >> proposed.yaml
+      factcli draft trump-hanoi-abductions --sources ../shared/seeds
+    """
+    from .draft import draft_text  # noqa: PLC0415 (lazy: per command, start-up)
+
+    _refuse_options_for(ctx, "draft")
+    settings = _settings(ctx, facts, None)
+    catalog = _catalog(settings)
+    text, message = draft_text(catalog, file_or_source, sources_dir, source_id)
+    sys.stdout.write(text)
+    if message:
+        _say(message)
+    return ExitCode.FOUND
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _placeholder(entity: Any) -> bool:
+    from .model import is_placeholder  # noqa: PLC0415 (lazy: per command, start-up)
+
+    return any(is_placeholder(text) for text in (entity.id, entity.name, entity.summary))
 
 
 def _print_review(entries: list[Any]) -> None:

@@ -191,6 +191,7 @@ class _ClaimFields(NamedTuple):
     attributed_to: str | None = None  # an entity id: who says so
     attribution: str | None = None  # free text for an unnamed speaker
     review_note: str | None = None  # why a hedge in the source needs no hedge here (``check --review``)
+    draft: str | None = None  # a draft's note: the text is still the source's sentence (``factcli draft``)
     subject: str = ""  # id of the entity the claim belongs to
     subject_name: str | None = None
     related_name: str | None = None
@@ -212,6 +213,7 @@ class Claim(_ClaimFields):
         "text": "text!", "citations": "citations!", "relation": "relation", "related": "entity",
         "date": "date", "as_of": "date", "value": "number", "unit": "text", "qualifier": "qualifier",
         "attributed_to": "entity", "attribution": "text", "review_note": "text",
+        "draft": "text",
     }  # fmt: skip
 
 
@@ -245,6 +247,14 @@ class Entity(_EntityFields):
     def all_aliases(self) -> tuple[str, ...]:
         """Every other name the entity goes by: the articles' aliases, then the outside ones."""
         return self.aliases + self.outside_aliases if self.outside_aliases else self.aliases
+
+
+PLACEHOLDER = "TODO:"  # how a placeholder a curator must replace begins (``factcli draft``'s stubs)
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a field still holds a placeholder (``TODO: describe``) rather than our own words."""
+    return text.lstrip().startswith(PLACEHOLDER)
 
 
 class Source(Frozen):

@@ -189,6 +189,8 @@ def _period_json(period: Any) -> tuple[str, str, str, str, bool]:
     return fields
 
 
+DRAFT_MARK = "(draft)"  # before a draft claim's text in a table: its words are still the source's
+
 # a claim that links to nothing and quotes no speaker (most claims): written once
 _NO_LINKS = (
     '"relation": null, "related": null, "related_name": null, '
@@ -272,9 +274,11 @@ class _JsonText:
         citations = ", ".join(
             [f'{{"source": {string(c.source)}, "quote": {string(c.quote)}}}' for c in claim.citations]
         )
+        # a draft (``factcli draft``) says so; a finished claim's JSON is as it always was
+        draft = "" if claim.draft is None else f'"draft": true, "draft_note": {string(claim.draft)}, '
         return (
             f'{{"text": {string(claim.text)}, "subject": {subject or string(claim.subject)}, {date}, "as_of": {as_of}, '
-            f'{number}{links}"citations": [{citations}]}}'
+            f'{number}{links}{draft}"citations": [{citations}]}}'
         )
 
     def entity(self, entity: Entity, score: float | None, matched: str | None, claims: Iterable[Claim] | None) -> str:
@@ -348,7 +352,7 @@ def claim_row(entity: Entity, claim: Claim) -> dict[str, Any]:
         "entity": entity.id,
         "name": entity.name,
         "kind": entity.kind,
-        "claim": claim.text,
+        "claim": f"{DRAFT_MARK} {claim.text}" if claim.draft is not None else claim.text,
         "date": claim.date,
         "as_of": claim.as_of,
         "value": claim.value,
@@ -574,7 +578,8 @@ def _claim_cells(claim: Claim, about: str | None = None) -> tuple[str, ...]:
         related = f"{claim.relation}: {claim.related_name}" if claim.relation else str(claim.related_name)
     said = claim.attributed_to_name or claim.attribution or ""
     cites = "; ".join(f'{c.source}: "{c.quote}"' for c in claim.citations)
-    text = f"{about}: {claim.text}" if about else claim.text
+    text = f"{DRAFT_MARK} {claim.text}" if claim.draft is not None else claim.text
+    text = f"{about}: {text}" if about else text
     return (date, value, text, related, said, cites)
 
 
