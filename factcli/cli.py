@@ -1334,11 +1334,12 @@ def draft(
       factcli draft trump-hanoi-abductions --sources ../shared/seeds
     """
     from .draft import draft_text  # noqa: PLC0415 (lazy: per command, start-up)
+    from .load import default_facts_path  # noqa: PLC0415 (lazy: per command, start-up)
 
     _refuse_options_for(ctx, "draft")
     settings = _settings(ctx, facts, None)
     catalog = _catalog(settings)
-    text, message = draft_text(catalog, file_or_source, sources_dir, source_id)
+    text, message = draft_text(catalog, file_or_source, sources_dir, source_id, settings.facts or default_facts_path())
     sys.stdout.write(text)
     if message:
         _say(message)

@@ -17,6 +17,7 @@ import os
 import re
 from typing import NamedTuple
 
+from .check import source_path
 from .errors import Problem, UsageError
 from .load import Mapping, Sequence, decode, parse_tree, read_bytes
 from .model import QUALIFIERS, is_placeholder, parse_number
@@ -60,7 +61,8 @@ PLACE_KINDS = ("person", "organization", "place")
 # after it in lower case ("the Yomiuri newspaper", "the Japanese government").
 ORG_WORDS = frozenset(
     "Party Ministry Committee Association Council Group Caucus Society Societies Shimbun Army Bureau Diet"
-    " Cross Agency Commission Department Office Mission Union Organization Nations Assembly Court Police".split()
+    " Cross Agency Commission Department Office Mission Union Organization Nations Assembly Court Police"
+    " Club Company Corporation Foundation Institute University School Church Federation League".split()
 )
 ORG_AFTER = ("government", "newspaper", "administration", "ministry", "caucus", "agents", "societies", "society")
 PERSON_AFTER = ("official", "ambassador", "spokesman", "spokeswoman", "envoy", "diplomat")
@@ -575,14 +577,20 @@ def draft_text(
     file_or_source: str,
     sources_dir: str | os.PathLike[str] | None = None,
     source_id: str | None = None,
+    facts_path: str | os.PathLike[str] | None = None,
 ) -> tuple[str, str | None]:
-    """``factcli draft``: the YAML, and a line for stderr when the source is not in the base yet."""
+    """``factcli draft``: the YAML, and a line for stderr when the source is not in the base yet.
+
+    A source id's file is found as ``check`` finds it (``check.source_path``): a path with a
+    ``/`` (what ``sources add`` records) beside the fact file ``facts_path``, a bare name in
+    ``sources_dir``."""
     sources = catalog.facts.sources
     message = None
     if file_or_source in sources and not os.path.exists(file_or_source):
-        if sources_dir is None:
+        file = sources[file_or_source].file
+        if "/" not in file and sources_dir is None:
             raise UsageError(f"{file_or_source!r} is a source id: say where its file is with --sources DIR")
-        path = os.path.join(sources_dir, sources[file_or_source].file)
+        path = os.fspath(source_path(file, sources_dir or ".", os.fspath(facts_path or ".")))
         source = source_id or file_or_source
     else:
         path = file_or_source
