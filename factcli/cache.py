@@ -61,8 +61,11 @@ def cache_dir() -> Path:
     return Path(base) / "factcli"
 
 
-def cache_path(digest: str) -> Path:
-    return cache_dir() / f"{digest[:32]}-v{version.__version__}-f{FORMAT}.cache"
+def cache_path(digest: str, layout: str) -> Path:
+    """The cache file of a fact file with this digest, for the store's record ``layout``: a new
+    layout (a field added to the model) is a new name, so an old cache is not met, let alone
+    reported as damaged; it is simply not used."""
+    return cache_dir() / f"{digest[:32]}-v{version.__version__}-f{FORMAT}-{zlib.crc32(layout.encode()):08x}.cache"
 
 
 class RecordTable:

@@ -393,7 +393,7 @@ class _Opening:
                 stat = os.stat(name)
                 digest = cache.known_digest(name, stat) if stat.st_size <= max_bytes() else None
                 if digest is not None:
-                    return self._from_cache(cache.read(cache.cache_path(digest), digest, LAYOUT), digest)
+                    return self._from_cache(cache.read(cache.cache_path(digest, LAYOUT), digest, LAYOUT), digest)
             except cache.CacheCorrupt:
                 pass  # warned about below, after hashing, if it is still there
             except OSError:
@@ -403,7 +403,7 @@ class _Opening:
         started = cache.now_ns()
         data = read_bytes(self.path)
         digest = hashlib.sha256(data).hexdigest()
-        target = cache.cache_path(digest) if self.use_cache else None
+        target = cache.cache_path(digest, LAYOUT) if self.use_cache else None
         if target is not None and read_cache:
             cached = self._cached(target, digest)
             if cached is not None:
@@ -460,7 +460,7 @@ class _Opening:
             if stat is not None:
                 previous = cache.remember_digest(self.name, stat, digest, started)
                 if previous is not None and previous != digest:
-                    cache.cache_path(previous).unlink(missing_ok=True)  # the edited file's old cache
+                    cache.cache_path(previous, LAYOUT).unlink(missing_ok=True)  # the edited file's old cache
         except OSError:
             pass  # a read-only or full cache dir costs speed, not the answer
 
@@ -480,7 +480,7 @@ def complete_names(
         import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
 
         digest = hashlib.sha256(Path(name).read_bytes()).hexdigest()
-    opened = cache.read(cache.cache_path(digest), digest, LAYOUT)
+    opened = cache.read(cache.cache_path(digest, LAYOUT), digest, LAYOUT)
     index = opened.index
     wanted = None if kinds is None else set(kinds)
     folded = incomplete.casefold()

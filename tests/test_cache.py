@@ -408,3 +408,19 @@ def test_the_store_needs_no_edit_for_a_new_claim_field() -> None:
     references = [field for field, kind in Claim.SCHEMA.items() if kind == "entity"]
     assert Claim._fields == (*Claim.SCHEMA, "subject", "subject_name", *(f"{f}_name" for f in references))
     assert all(field in LAYOUT.split("|") for field in Claim.SCHEMA)
+
+
+def test_a_cache_of_another_record_layout_is_not_met_nor_called_damaged(
+    tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade that adds a model field, the old cache is simply not used: no warning."""
+    from factcli import store
+
+    path = write_facts(tmp_path, MINIMAL)
+    Catalog.open(path)  # writes the cache for today's layout
+    assert len(cache_files(isolated_cache)) == 1
+    monkeypatch.setattr(store, "LAYOUT", LAYOUT + "|a-new-field")
+    reopened = Catalog.open(path)
+    assert reopened.warnings == []
+    assert not from_cache(reopened)
+    assert len(cache_files(isolated_cache)) == 2  # one file a layout
