@@ -991,7 +991,7 @@ class Picture:
         for kind, path in files:
             if kind not in self.KINDS:
                 raise ValueError(f"unknown picture kind {kind!r}; use one of {', '.join(self.KINDS)}")
-            _check_writable(path)
+            check_writable(path)
         self.files = list(files)
         self.title = title
         self.renderer = _RecordingRenderer(width)
@@ -1008,7 +1008,7 @@ class Picture:
                 text = console.export_svg(title=self.title, clear=False)
             else:
                 text = console.export_html(clear=False)
-            _write_atomically(path, text)
+            write_atomically(path, text)
 
 
 class _RecordingRenderer(RichRenderer):
@@ -1037,7 +1037,7 @@ class _RecordingRenderer(RichRenderer):
         )
 
 
-def _check_writable(path: Path) -> None:
+def check_writable(path: Path) -> None:
     """A path a picture can be written to, or a ``UsageError`` that says why not."""
     folder = path.parent
     if path.is_dir():
@@ -1048,7 +1048,7 @@ def _check_writable(path: Path) -> None:
         raise UsageError(f"cannot write {path}: permission denied")
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     """The whole text at ``path`` or nothing: a temporary file beside it, then a rename."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     created = False
