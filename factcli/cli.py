@@ -1202,6 +1202,78 @@ def sources_add(
     return ExitCode.FOUND
 
 
+export_app = typer.Typer(
+    cls=TyperGroup,
+    name="export",
+    help="The fact base as an SQLite database (for Datasette, sqlite-utils) or as CSV files.\n\n"
+    "\b\nExample:\n  factcli export sqlite facts.db && datasette facts.db\n  factcli export csv facts-csv/",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(export_app)
+
+
+@export_app.command("sqlite")
+def export_sqlite(
+    ctx: typer.Context,
+    target: Path = typer.Argument(
+        ..., metavar="FILE", help="The database to write (replaced once complete).", show_default=False
+    ),
+    metadata: Path | None = typer.Option(
+        None, "--metadata", metavar="FILE", help="Also write Datasette's metadata JSON to FILE.", show_default=False
+    ),
+    facts: FactsOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """Write one SQLite database: tables sources, entities, aliases, claims, citations; views relations,
+    claims_with_sources, figures_side_by_side, timeline; full-text search on names, claims and quotes.
+
+    \b
+    Example:
+      factcli export sqlite facts.db --metadata metadata.json
+      datasette facts.db --metadata metadata.json
+    """
+    from .export import write_metadata, write_sqlite  # noqa: PLC0415 (lazy: per command, start-up)
+
+    settings = _settings(ctx, facts, None, no_cache=no_cache)
+    if metadata is not None and metadata.is_dir():
+        raise UsageError(f"{metadata} is a directory; give a file name (for example metadata.json)")
+    catalog = _catalog(settings)
+    counts = write_sqlite(catalog.facts, target)
+    if metadata is not None:
+        write_metadata(catalog.facts, metadata, target.stem)
+    _say_warnings(catalog)
+    _say(f"wrote {target}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    return ExitCode.FOUND
+
+
+@export_app.command("csv")
+def export_csv(
+    ctx: typer.Context,
+    directory: Path = typer.Argument(
+        ..., metavar="DIR", help="The directory to write one <table>.csv per table into.", show_default=False
+    ),
+    facts: FactsOption = None,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """Write the export's tables as CSV files (UTF-8, a header row; a cell a spreadsheet would
+    run as a formula starts with an apostrophe).
+
+    \b
+    Example:
+      factcli export csv facts-csv/
+    """
+    from .export import write_csv  # noqa: PLC0415 (lazy: per command, start-up)
+
+    settings = _settings(ctx, facts, None, no_cache=no_cache)
+    catalog = _catalog(settings)
+    counts = write_csv(catalog.facts, directory)
+    _say_warnings(catalog)
+    _say(f"wrote {directory}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    return ExitCode.FOUND
+
+
 @app.command()
 def stats(
     ctx: typer.Context,
