@@ -23,6 +23,7 @@ from .load import Mapping, Sequence, decode, parse_tree, read_bytes
 from .model import QUALIFIERS, is_placeholder, parse_number
 from .normalize import fold
 from .query import Catalog
+from .quote import read_source
 from .values import Frozen, set_field
 
 
@@ -380,7 +381,7 @@ def _confident(catalog: Catalog, name: str) -> tuple[str, ...]:
 
 def propose(path: str | os.PathLike[str], catalog: Catalog, source: str) -> Draft:
     """What the text at ``path`` names and counts, matched against the catalog's entities."""
-    text = open(path, encoding="utf-8").read()  # noqa: SIM115
+    text = read_source(path)
     lowercase = frozenset(re.findall(r"(?<![\w.])[a-z][\w\-]*", text))
     found = sentences(text)
     known_names = _known_names(catalog)

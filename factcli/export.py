@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import UsageError
 from .model import FactBase, Period
-from .render import _period_json, spreadsheet_safe
+from .render import period_json, spreadsheet_safe
 
 Row = tuple[Any, ...]
 
@@ -113,13 +113,13 @@ FTS = {
 def _period(period: Period | None) -> tuple[Any, ...]:
     if period is None:
         return (None, None, None, None, None)
-    text, precision, start, end, approximate = _period_json(period)
+    text, precision, start, end, approximate = period_json(period)
     return (text, precision, start, end, int(approximate))
 
 
 def source_rows(facts: FactBase) -> Iterator[Row]:
     for s in facts.sources.values():
-        _, _, start, end, _ = _period_json(s.published)
+        _, _, start, end, _ = period_json(s.published)
         yield (s.id, s.title, str(s.published), start, end, s.published_note, s.author, s.publisher, s.url,
                s.file, s.sha256)  # fmt: skip
 

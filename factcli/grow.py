@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .check import source_path, validate
 from .errors import FactBaseError, UsageError
+from .files import read_text_file, umask, write_atomically
 from .load import Mapping, Sequence, decode, default_facts_path, max_bytes, parse_tree
 from .model import FactBase, PartialDate, Period, Source
 from .store import load
@@ -99,7 +99,7 @@ def add_source(
     created = _make_directory(directory)
     target = Path(os.path.realpath(facts_path))  # a symlinked fact file: write the file it points to
     try:
-        _write(write, copy, data, 0o666 & ~_umask())
+        _write(write, copy, data, 0o666 & ~umask())
         try:
             if target.read_bytes() != original:
                 raise UsageError(f"{facts_path} changed while the source was being added; run the command again")
@@ -167,26 +167,9 @@ def _period(published: str) -> PartialDate:
 
 def _text_bytes(path: Path) -> bytes:
     """The new source's bytes: an existing, non-empty, UTF-8 text file."""
-    limit = max_bytes()
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a directory, not a source text") from None
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
-    if len(data) > limit:
-        raise UsageError(f"{path} is larger than the {limit:,}-byte limit")
+    data = read_text_file(path, max_bytes())
     if not data.strip():
         raise UsageError(f"{path} is empty; a source is a text")
-    if b"\x00" in data:
-        raise UsageError(f"{path} holds NUL bytes: a binary file, not a source text")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{path} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})") from None
     return data
 
 
@@ -301,27 +284,3 @@ def _write(write: Callable[[Path, bytes, int], None], path: Path, data: bytes, m
         write(path, data, mode)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}; nothing was added") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, data: bytes, mode: int) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import UsageError
+from .files import read_text_file
 from .normalize import PARTICLES, fold
 from .topic import word_form
 
@@ -138,22 +139,7 @@ def _nearest(name: str, choices: Iterable[str]) -> list[str]:
 
 def read_source(path: str | os.PathLike[str]) -> str:
     """A source file's text: UTF-8 (a BOM allowed), not binary; else a usage error."""
-    name = os.fspath(path)
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read(MAX_SOURCE_BYTES + 1)
-    except IsADirectoryError:
-        raise UsageError(f"{name} is a directory, not a text file") from None
-    except OSError as error:
-        raise UsageError(f"cannot read {name}: {error.strerror or error}") from None
-    if len(data) > MAX_SOURCE_BYTES:
-        raise UsageError(f"{name} is larger than {MAX_SOURCE_BYTES:,} bytes")
-    if b"\x00" in data:
-        raise UsageError(f"{name} is a binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})") from None
+    return read_text_file(path, MAX_SOURCE_BYTES).decode("utf-8-sig")
 
 
 # -- cutting a text into candidate spans ---------------------------------------------------------

@@ -176,7 +176,7 @@ def entity_json(
 _PERIODS: dict[int, tuple[Any, tuple[str, str, str, str, bool]]] = {}  # id -> (period, its JSON fields)
 
 
-def _period_json(period: Any) -> tuple[str, str, str, str, bool]:
+def period_json(period: Any) -> tuple[str, str, str, str, bool]:
     """A period's text, precision, first and last day and approximateness (remembered: the store shares
     one Period among the claims with the same date, so a batch meets the same few again and again)."""
     known = _PERIODS.get(id(period))
@@ -240,7 +240,7 @@ class _JsonText:
             known = self._dates.get(id(period))
             if known is not None and known[0] is period:
                 return known[1]
-            date = _period_json(period)
+            date = period_json(period)
         text, precision, start, end, approximate = map(self.value, date)
         written = (
             f'"date": {text}, "date_precision": {precision}, "date_start": {start}, '
@@ -256,7 +256,7 @@ class _JsonText:
         """A claim's JSON; ``subject``: its subject's id already written (a whole entity's claims share it)."""
         string, text = self.string, self._text
         date = self._undated if claim.date is None else self._date_fields(claim.date)
-        as_of = "null" if claim.as_of is None else string(_period_json(claim.as_of)[0])
+        as_of = "null" if claim.as_of is None else string(period_json(claim.as_of)[0])
         number = ""  # value, unit and qualifier: only on a claim that gives a number
         if claim.value is not None or claim.qualifier:
             number = (
@@ -1049,23 +1049,13 @@ def check_writable(path: Path) -> None:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """The whole text at ``path`` or nothing: a temporary file beside it, then a rename."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    created = False
+    """The whole text at ``path`` or nothing (``files.write_atomically``); a failure is a usage error."""
+    from .files import write_atomically as write  # noqa: PLC0415 (lazy: only a picture or a graph writes)
+
     try:
-        with open(temporary, "x", encoding="utf-8", newline="\n") as out:
-            created = True
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException as error:
-        if created:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-        if isinstance(error, OSError):
-            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-        raise
+        write(path, text)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 class _StatsPicture:

@@ -304,3 +304,13 @@ def test_every_drafted_quote_is_verbatim_and_the_appended_base_checks(source_id:
     result = cli("check", "--facts", str(appended), "--sources", str(SEEDS))
     assert result.exit_code == 0, result.stderr[-2000:]
     assert "drafts and" in result.stderr
+
+
+def test_a_file_that_is_no_text_is_one_line_and_exit_2(cli, tmp_path: Path) -> None:
+    """draft reads an article as sources add and quote do (files.read_text_file)."""
+    for name, data in (("latin1.txt", "caf\u00e9\n".encode("latin-1")), ("binary.bin", b"ab\x00c")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = cli("draft", str(path))
+        assert result.exit_code == 2, result.stderr
+        assert len(result.stderr.splitlines()) == 1 and "internal error" not in result.stderr
