@@ -20,6 +20,7 @@ from sys import intern
 from typing import Any, NamedTuple
 
 from .errors import Problem
+from .files import source_path
 from .load import Mapping, Node, Sequence
 from .model import (
     ENTITY_KINDS,
@@ -640,14 +641,6 @@ def _read_sources(
         paragraphs = "\n".join(line for line in (normalize_quote(part) for part in raw.splitlines()) if line)
         texts[source_id] = paragraphs if paragraphs.replace("\n", " ") == normalize_quote(raw) else normalize_quote(raw)
     return texts
-
-
-def source_path(file: str, sources_dir: str | os.PathLike[str], facts_path: str) -> Path:
-    """Where a source's text is: a bare name in ``sources_dir`` (``check --sources DIR``); a path
-    with a ``/`` (``sources/x.txt``, as ``sources add`` records it) beside the fact file."""
-    if "/" in file:
-        return Path(facts_path).parent / file
-    return Path(sources_dir) / file
 
 
 # -- fidelity: what the cited texts bear out (only with --sources) ---------------------------------

@@ -1354,14 +1354,14 @@ def quote(
     text = _check_query(text)
     if settings.format not in (None, Format.table, Format.json, Format.jsonl):
         raise UsageError(f"quote writes table, json or jsonl, not {settings.format.value}")
+    from .load import default_facts_path  # noqa: PLC0415 (lazy: per command, start-up)
+
     files: dict[str, str] = {}
     if not os.path.isfile(source) or sources_dir is not None:
-        from .load import default_facts_path  # noqa: PLC0415 (lazy: per command, start-up)
-
         files = {s.id: s.file for s, _ in _catalog(settings).sources()}
         facts_path = settings.facts or default_facts_path()
         sources_dir = sources_dir or Path(facts_path).resolve().parent.parent / "shared" / "seeds"
-    path = quoting.source_path(source, files, sources_dir or ".")
+    path = quoting.source_path(source, files, sources_dir or ".", settings.facts or default_facts_path())
     found = quoting.find(
         quoting.read_source(path), text, source=source, limit=settings.limit or 1, min_score=settings.min_score
     )

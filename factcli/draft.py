@@ -17,8 +17,8 @@ import os
 import re
 from typing import NamedTuple
 
-from .check import source_path
 from .errors import Problem, UsageError
+from .files import source_path
 from .load import Mapping, Sequence, decode, parse_tree, read_bytes
 from .model import QUALIFIERS, is_placeholder, parse_number
 from .normalize import fold
@@ -582,7 +582,7 @@ def draft_text(
 ) -> tuple[str, str | None]:
     """``factcli draft``: the YAML, and a line for stderr when the source is not in the base yet.
 
-    A source id's file is found as ``check`` finds it (``check.source_path``): a path with a
+    A source id's file is found as ``check`` finds it (``files.source_path``): a path with a
     ``/`` (what ``sources add`` records) beside the fact file ``facts_path``, a bare name in
     ``sources_dir``."""
     sources = catalog.facts.sources

@@ -38,6 +38,14 @@ def read_text_file(path: str | os.PathLike[str], limit: int) -> bytes:
     return data
 
 
+def source_path(file: str, sources_dir: str | os.PathLike[str], facts_path: str | os.PathLike[str]) -> Path:
+    """Where a source's text is: a bare name in ``sources_dir`` (``check --sources DIR``); a path
+    with a ``/`` (``sources/x.txt``, as ``sources add`` records it) beside the fact file."""
+    if "/" in file:
+        return Path(facts_path).parent / file
+    return Path(sources_dir) / file
+
+
 def umask() -> int:
     """The process's umask (read by setting it and setting it back)."""
     mask = os.umask(0o022)

@@ -4,7 +4,7 @@ The text is copied (never moved) into the fact base's sources directory (``sourc
 the fact file unless told otherwise) and its entry is inserted as text at the end of the
 ``sources:`` list, so the rest of the file (comments, order, quoting) stays byte for byte what
 it was. The entry records where the copy is (``file: sources/ID.txt``, a path relative to the
-fact file: see ``check.source_path``) and its ``sha256``, which ``check --sources`` holds the
+fact file: see ``files.source_path``) and its ``sha256``, which ``check --sources`` holds the
 text to.
 
 Nothing is written until every refusal has had its say, and the new fact file is checked by
@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .check import source_path, validate
+from .check import validate
 from .errors import FactBaseError, UsageError
-from .files import read_text_file, umask, write_atomically
+from .files import read_text_file, source_path, umask, write_atomically
 from .load import Mapping, Sequence, decode, default_facts_path, max_bytes, parse_tree
 from .model import FactBase, PartialDate, Period, Source
 from .store import load

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .files import read_text_file
+from .files import source_path as files_source_path
 from .normalize import PARTICLES, fold
 from .topic import word_form
 
@@ -117,10 +118,13 @@ class Found:
 
 
 # -- reading a source ------------------------------------------------------------------------
-def source_path(name: str, files: Mapping[str, str], directory: str | os.PathLike[str]) -> Path:
-    """The file a SOURCE argument means: a fact base source id (its file in ``directory``) or a path."""
+def source_path(
+    name: str, files: Mapping[str, str], directory: str | os.PathLike[str], facts_path: str | os.PathLike[str] = "."
+) -> Path:
+    """The file a SOURCE argument means: a fact base source id (its file found as ``check`` finds
+    it, ``files.source_path``) or a path."""
     if name in files:
-        return Path(directory) / files[name]
+        return files_source_path(files[name], directory, facts_path)
     if os.path.isfile(name):
         return Path(name)
     near = _nearest(name, files)

@@ -45,6 +45,9 @@ def test_add_draft_append_check_replace_and_find(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     assert (tmp_path / "sources" / "lakeside-chess.txt").read_text(encoding="utf-8") == ARTICLE
     assert check().returncode == 0
+    quoted = factcli("quote", "lakeside-chess", "the club has 42 members", "-f", "json")  # found as check finds it
+    assert quoted.returncode == 0, quoted.stderr
+    assert json.loads(quoted.stdout)[0]["quote"] in ARTICLE
 
     # 2. draft it: YAML in the fact base's own schema, every claim a verbatim quote, marked draft
     drafted = factcli("draft", "lakeside-chess")
