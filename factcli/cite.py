@@ -83,28 +83,12 @@ def _sentence(text: str) -> str:
 
 def reference(source: Source, style: str) -> str:
     """The source as ``style`` writes it in a reference list."""
-    published, approximate = source.published, source.published.approximate
     if style == "apa":
-        date = _period(published, lambda d: _spelled(d, day_first=True))
-        when = f"(n.d.; {INFERRED}: {_period(published, _apa_inferred)})" if approximate else f"({date})"
-        title = _sentence(source.title)
-        parts = [_sentence(source.author), when + ".", title] if source.author else [title, when + "."]
-        if source.publisher and source.publisher != source.author:
-            parts.append(_sentence(source.publisher))
-        if source.url:
-            parts.append(source.url)
-        return " ".join(parts)
+        return _apa(source)
     if style == "chicago":
-        date = _period(published, lambda d: _spelled(d, day_first=False))
-        if approximate:
-            date = f"n.d. [{INFERRED}: {date}]"
-        title = f'"{_sentence(source.title)}"'
-        head = [_sentence(source.author)] if source.author else []
-        tail = f"{source.publisher}, {date}" if source.publisher else date
-        entry = " ".join([*head, title, _sentence(tail)])
-        return entry + (f" {_sentence(source.url)}" if source.url else "")
-    date = _iso(published)
-    if approximate:
+        return _chicago(source)
+    date = _iso(source.published)
+    if source.published.approximate:
         date += f" ({INFERRED}: {inference(source)})"
     if style == "md":
         who = ", ".join(_md(x) for x in (source.author, source.publisher) if x)
@@ -113,6 +97,30 @@ def reference(source: Source, style: str) -> str:
     who = ", ".join(x for x in (source.author, source.publisher) if x)
     parts = [_sentence(source.title), *([_sentence(who)] if who else []), _sentence(date)]
     return "Source: " + " ".join(parts) + (f" {source.url}" if source.url else "")
+
+
+def _apa(source: Source) -> str:
+    published = source.published
+    date = _period(published, lambda d: _spelled(d, day_first=True))
+    when = f"(n.d.; {INFERRED}: {_period(published, _apa_inferred)})" if published.approximate else f"({date})"
+    title = _sentence(source.title)
+    parts = [_sentence(source.author), when + ".", title] if source.author else [title, when + "."]
+    if source.publisher and source.publisher != source.author:
+        parts.append(_sentence(source.publisher))
+    if source.url:
+        parts.append(source.url)
+    return " ".join(parts)
+
+
+def _chicago(source: Source) -> str:
+    date = _period(source.published, lambda d: _spelled(d, day_first=False))
+    if source.published.approximate:
+        date = f"n.d. [{INFERRED}: {date}]"
+    title = f'"{_sentence(source.title)}"'
+    head = [_sentence(source.author)] if source.author else []
+    tail = f"{source.publisher}, {date}" if source.publisher else date
+    entry = " ".join([*head, title, _sentence(tail)])
+    return entry + (f" {_sentence(source.url)}" if source.url else "")
 
 
 def _apa_inferred(date: PartialDate) -> str:

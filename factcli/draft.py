@@ -307,44 +307,66 @@ def _couple(span: list[tuple[str, int]]) -> list[tuple[str, int]] | None:
 def _mention(
     piece: list[tuple[str, int]], sentence: Sentence, text: str, lowercase: frozenset[str], at_start: bool
 ) -> Mention | None:
-    while piece and piece[-1][0] in _CONNECTORS:
-        piece = piece[:-1]
-    if not piece:
-        return None
-    if at_start and (piece[0][0] in NOT_NAMES or piece[0][0].lower() in lowercase) and len(piece) > 1:
-        piece = piece[1:]
-    while piece and piece[0][0] in ("The", "A", "An"):
-        piece = piece[1:]
+    piece = _trimmed_piece(piece, lowercase, at_start)
     if not piece:
         return None
     start = piece[0][1]
     end = piece[-1][1] + len(piece[-1][0])
-    name = _POSSESSIVE.sub("", text[start:end])
-    kind = ""
-    after = _words_after(text, end, 1)
-    if after and after[0] in ORG_AFTER:
-        kind, name = "organization", f"{name} {after[0]}"
-    elif after and after[0] in PERSON_AFTER and len(name.split()) == 1:  # "the U.S. official"
-        kind, name = "person", f"{name} {after[0]}"
-    elif any(w in ORG_WORDS for w in name.split()):
-        kind = "organization"
     before = text[max(sentence.start, start - 40) : start]
+    named = _named(_POSSESSIVE.sub("", text[start:end]), _words_after(text, end, 1), before)
+    if named is None:
+        return None
+    name, kind, titled = named
+    words = name.split()
+    if not words or (len(words) == 1 and (name in NOT_NAMES or (at_start and name.lower() in lowercase))):
+        return None
+    return Mention(name, kind, sentence, start + titled)
+
+
+def _trimmed_piece(piece: list[tuple[str, int]], lowercase: frozenset[str], at_start: bool) -> list[tuple[str, int]]:
+    """A run of capitalized words without the connectors it ends on, a sentence's first word that
+    is no name ("However Kim ..."), and a leading article."""
+    while piece and piece[-1][0] in _CONNECTORS:
+        piece = piece[:-1]
+    if not piece:
+        return piece
+    if at_start and (piece[0][0] in NOT_NAMES or piece[0][0].lower() in lowercase) and len(piece) > 1:
+        piece = piece[1:]
+    while piece and piece[0][0] in ("The", "A", "An"):
+        piece = piece[1:]
+    return piece
+
+
+def _kind_by_words(name: str, after: list[str]) -> tuple[str, str]:
+    """A kind the words say ("... government", "... official", "... Party"), and the name with the
+    word after it when that word is part of it; "" when they say none."""
+    if after and after[0] in ORG_AFTER:
+        return "organization", f"{name} {after[0]}"
+    if after and after[0] in PERSON_AFTER and len(name.split()) == 1:  # "the U.S. official"
+        return "person", f"{name} {after[0]}"
+    if any(w in ORG_WORDS for w in name.split()):
+        return "organization", name
+    return "", name
+
+
+def _named(name: str, after: list[str], before: str) -> tuple[str, str, int] | None:
+    """(name, kind, how many characters a leading title took) of a span, by the words in, after and
+    before it; None for a title or a nationality alone."""
+    kind, name = _kind_by_words(name, after)
+    titled = 0
     for title in TITLES:  # "Japanese Prime Minister Junichiro Koizumi": the person, without the title
-        titled = re.search(re.escape(title) + r"\s+", name)
-        if titled and kind != "organization":
-            name, start, kind = name[titled.end() :], start + titled.end(), "person"
+        found = re.search(re.escape(title) + r"\s+", name)
+        if found and kind != "organization":
+            name, titled, kind = name[found.end() :], found.end(), "person"
             break
     if name in TITLES or name in NATIONALITIES:
         return None
     if not kind and any(before.rstrip().endswith(t) for t in LOWER_TITLES):
         kind = "person"
-    words = name.split()
-    if not words or (len(words) == 1 and (name in NOT_NAMES or (at_start and name.lower() in lowercase))):
-        return None
     if not kind:
         cue = before.split()[-1:] if before.strip() else []
         kind = "place" if name in COUNTRIES or (cue and cue[0] in PLACE_CUES) else "person"
-    return Mention(name, kind, sentence, start)
+    return name, kind, titled
 
 
 def _headline(sentence: Sentence) -> bool:

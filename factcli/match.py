@@ -321,33 +321,55 @@ def _best(
     if query.only_light:  # titles and little words alone: only an exact or prefix reading
         best, best_label, words = 0.0, 0, False
     if query.tails and not query.tails.isdisjoint(names.fulls) and names.kind in _NAMED_KINDS:
-        for where, full in enumerate(names.fulls):
-            if full in query.tails and " " in full and TAIL_SCORE > best:
-                best, best_label = TAIL_SCORE, where
+        best, best_label = _tail_reading(query, names, best, best_label)
     if forms:
-        prefix = query.prefix_key
-        for where, full in enumerate(names.fulls):
-            if begins is not None and names.kind != "organization" and begins.isdisjoint(names.words[where]):
-                continue  # (an organization's initials are no word of its name)
-            joined = _forms(full, names.kind, names.labels[where])
-            for key in query.exact_keys:
-                if key in joined:
-                    return EXACT_SCORE, where
-            if prefix is not None and prefix in joined:
-                shortest = min(len(form) for form in joined.split("\0") if form.startswith(query.text))
-                score = PREFIX_SCORE + PREFIX_SPAN * len(query.text) / shortest
-                if score > best:
-                    best, best_label = score, where
+        best, best_label = _forms_reading(query, names, begins, best, best_label)
+        if best == EXACT_SCORE:
+            return best, best_label
     if words and best < 100.0 * WORDS_FACTOR and query.weight:
-        for where, label_words in enumerate(names.words):
-            if not label_words:
-                continue
-            total = 0.0
-            for _, weight, memo in query.counted:
-                total += weight * max(map(memo.__getitem__, label_words))
-            score = WORDS_FACTOR * total / query.weight
+        best, best_label = _words_reading(query, names, best, best_label)
+    return best, best_label
+
+
+def _tail_reading(query: Query, names: Names, best: float, best_label: int) -> tuple[float, int]:
+    """``TAIL_SCORE`` for a whole name of two words or more that ends the query, if better."""
+    for where, full in enumerate(names.fulls):
+        if full in query.tails and " " in full and TAIL_SCORE > best:
+            best, best_label = TAIL_SCORE, where
+    return best, best_label
+
+
+def _forms_reading(
+    query: Query, names: Names, begins: frozenset[str] | set[str] | None, best: float, best_label: int
+) -> tuple[float, int]:
+    """The exact reading (``EXACT_SCORE`` at once) or the prefix reading, if better than ``best``."""
+    prefix = query.prefix_key
+    for where, full in enumerate(names.fulls):
+        if begins is not None and names.kind != "organization" and begins.isdisjoint(names.words[where]):
+            continue  # (an organization's initials are no word of its name)
+        joined = _forms(full, names.kind, names.labels[where])
+        for key in query.exact_keys:
+            if key in joined:
+                return EXACT_SCORE, where
+        if prefix is not None and prefix in joined:
+            shortest = min(len(form) for form in joined.split("\0") if form.startswith(query.text))
+            score = PREFIX_SCORE + PREFIX_SPAN * len(query.text) / shortest
             if score > best:
                 best, best_label = score, where
+    return best, best_label
+
+
+def _words_reading(query: Query, names: Names, best: float, best_label: int) -> tuple[float, int]:
+    """The order-free words reading of each label, if better than ``best``."""
+    for where, label_words in enumerate(names.words):
+        if not label_words:
+            continue
+        total = 0.0
+        for _, weight, memo in query.counted:
+            total += weight * max(map(memo.__getitem__, label_words))
+        score = WORDS_FACTOR * total / query.weight
+        if score > best:
+            best, best_label = score, where
     return best, best_label
 
 

@@ -359,18 +359,7 @@ class Catalog:
         first_unnamed = self.index.size  # unnamed speakers are numbered after the entities
         pool = self._pool(folded, SPEAKERS)
         pool += [(first_unnamed + n, UNNAMED, [who], [fold(who)]) for n, who in enumerate(unnamed)]
-        candidates = _with_bare_exact(rank(query, pool, min_score), pool, folded)
-        words = [word for word in folded.split() if word not in LIGHT_WORDS] or _bare(folded).split()
-        labels = {entry[0]: entry[2] for entry in pool}
-        candidates = [c for c in candidates if c.score == EXACT_SCORE or _words_near(words, labels[c.ordinal])]
-        ids, index = self._entities.ids(), self.index
-        unquoted_places = {  # "North Korea": the country is quoted nowhere, its government (alias "North Korea") is
-            c.ordinal
-            for c in candidates
-            if c.ordinal < first_unnamed and index.kind(c.ordinal) == "place" and ids[c.ordinal] not in by_id
-        }
-        if unquoted_places and any(c.score == EXACT_SCORE and c.ordinal not in unquoted_places for c in candidates):
-            candidates = [c for c in candidates if c.ordinal not in unquoted_places]  # a name both bear exactly
+        candidates = self._speakers(query, folded, pool, min_score, first_unnamed, by_id)
         if not candidates:
             near = rank(query, pool, 0.0)[:3]
             return Answer(query, [], suggestions=[c.matched for c in near if c.score >= SUGGEST_MIN_SCORE])
@@ -392,6 +381,32 @@ class Catalog:
         if limit is not None:
             best = Match(best.entity, best.score, best.matched, best.claims[:limit])
         return Answer(query, [best])
+
+    def _speakers(
+        self,
+        query: str,
+        folded: str,
+        pool: list[tuple[int, str, list[str], list[str]]],
+        min_score: float,
+        first_unnamed: int,
+        by_id: dict[str, list[Claim]],
+    ) -> list[Candidate]:
+        """The speakers the query may mean, best first: ranked, with bare-exact names at 100, near
+        ones only when each query word is near a word of theirs, and a place quoted nowhere left out
+        when a quoted speaker bears the same name exactly ("North Korea": its government)."""
+        candidates = _with_bare_exact(rank(query, pool, min_score), pool, folded)
+        words = [word for word in folded.split() if word not in LIGHT_WORDS] or _bare(folded).split()
+        labels = {entry[0]: entry[2] for entry in pool}
+        candidates = [c for c in candidates if c.score == EXACT_SCORE or _words_near(words, labels[c.ordinal])]
+        ids, index = self._entities.ids(), self.index
+        unquoted_places = {
+            c.ordinal
+            for c in candidates
+            if c.ordinal < first_unnamed and index.kind(c.ordinal) == "place" and ids[c.ordinal] not in by_id
+        }
+        if unquoted_places and any(c.score == EXACT_SCORE and c.ordinal not in unquoted_places for c in candidates):
+            candidates = [c for c in candidates if c.ordinal not in unquoted_places]
+        return candidates
 
     def _said_by(self) -> tuple[dict[str, list[Claim]], dict[str, list[Claim]]]:
         """The claims attributed to each entity id, and to each unnamed speaker, in fact-base order (kept)."""
@@ -487,6 +502,11 @@ class Catalog:
         ranking = self._rank_topic(query, kinds)
         if ranking is None:
             return TopicAnswer(query, named.matches, named.ambiguous, named.suggestions, named=named.named)
+        return self._topic_answer(query, named, ranking, limit)
+
+    def _topic_answer(self, query: str, named: Answer, ranking: Ranking, limit: int) -> TopicAnswer:
+        """What the topic ``ranking`` answers, the name reading's answer ``named`` beside it (``find``)."""
+        stands = TopicAnswer(query, named.matches, named.ambiguous, named.suggestions, named=named.named)
         verdict = ranking.verdict()
         if verdict == "missing":
             if ranking.absent or not named.matches:
@@ -494,7 +514,7 @@ class Catalog:
                 return TopicAnswer(
                     query, [], suggestions=near or named.suggestions, absent=ranking.absent, named=named.named
                 )
-            return TopicAnswer(query, named.matches, named.ambiguous, named.suggestions, named=named.named)
+            return stands
         needed = TIE_BREAK_RATIO if named.ambiguous else 1.0
         if verdict == "found" and ranking.lead() >= needed:
             chosen = [r for r in ranking.ranked if r.score >= ranking.ranked[0].score / TIE_BREAK_RATIO]
@@ -543,7 +563,6 @@ class Catalog:
         ("Chimura") covers each of the tied entities, and the answer says it was a tie. At
         most ``limit`` rows, the earliest first.
         """
-        low, high = (span.low, span.high) if span is not None else (None, None)
         answer: Answer | None = None
         subjects: set[str] | None = None  # whose rows are all kept: the entity and its events
         named_ids: set[str] = set()  # whose rows in others' claims are kept too
@@ -554,23 +573,19 @@ class Catalog:
             named = answer.matches if answer.ambiguous else answer.matches[:1]
             named_ids = {m.entity.id for m in named}
             subjects = named_ids | self._events_of([m.entity for m in named])
-        entries = []
+        entries = [e for e in self._dated(subjects, named_ids) if span is None or span.covers(e.when)]
+        entries.sort(key=lambda e: (e.when.earliest(), e.when.latest(), e.entity.name))
+        return Timeline(answer, entries if limit is None else entries[:limit], len(entries))
+
+    def _dated(self, subjects: set[str] | None, named_ids: set[str]) -> Iterator[TimelineEntry]:
+        """The dated rows of ``subjects`` (every entity if None), and others' dated claims about ``named_ids``."""
         for entity in self.entities():
             whole = subjects is None or entity.id in subjects
             if entity.date and whole:
-                entries.append(TimelineEntry(entity.date, entity, None))
-            entries += [
-                TimelineEntry(claim.date, entity, claim)
-                for claim in entity.claims
-                if claim.date and (whole or claim.related in named_ids)  # another's claim about it
-            ]
-        entries = [
-            e
-            for e in entries
-            if (low is None or e.when.latest() >= low) and (high is None or e.when.earliest() <= high)
-        ]
-        entries.sort(key=lambda e: (e.when.earliest(), e.when.latest(), e.entity.name))
-        return Timeline(answer, entries if limit is None else entries[:limit], len(entries))
+                yield TimelineEntry(entity.date, entity, None)
+            for claim in entity.claims:
+                if claim.date and (whole or claim.related in named_ids):  # another's claim about it
+                    yield TimelineEntry(claim.date, entity, claim)
 
     def _events_of(self, named: list[Entity]) -> set[str]:
         """The events these entities took part in, that are about them or that took place there
@@ -748,6 +763,10 @@ class TimeSpan:
             raise UsageError(f"--from {start} is after --to {end}")
         self.low = first.earliest() if first else None  # ISO days: compared as text
         self.high = last.latest() if last else None
+
+    def covers(self, when: Period) -> bool:
+        """Whether a date (a period) overlaps the span."""
+        return (self.low is None or when.latest() >= self.low) and (self.high is None or when.earliest() <= self.high)
 
 
 def _bound(text: str, option: str) -> PartialDate:

@@ -277,30 +277,44 @@ class TopicIndex:
         for n in pool:
             if query.phrases and not all(self._has_phrase(n, p, query.exact) for p in query.phrases):
                 continue
-            score = 0.0
-            matched = []
-            for word, weight in words.items():
-                if not frequency[word]:
-                    continue
-                saturated = 0.0
-                found_in = []
-                for kind, (forms, raws, length) in self.counts[n].items():
-                    count = (raws if raw else forms).get(word, 0)
-                    if count:
-                        b = FIELD_B[kind]
-                        tf = count / (1 - b + b * length / (averages.get(kind) or 1))
-                        saturated += FIELD_WEIGHTS[kind] * tf / (K1 + tf)
-                        found_in.append(kind)
-                if saturated:
-                    idf = math.log(1 + (documents - frequency[word] + 0.5) / (frequency[word] + 0.5))
-                    score += weight * idf * saturated
-                    matched.append(f"{query.written.get(word, word)} ({', '.join(found_in)})")
+            score, matched = self._score(n, query, words, frequency, documents, averages, raw)
             if score > 0:
                 ranked.append(
                     Ranked(n, self.ids[n], self.kinds[n], score, self._best(n, words, raw, query.phrases), matched)
                 )
         ranked.sort(key=lambda r: (-r.score, r.position))
         return Ranking(query, ranked, absent, typos)
+
+    def _score(
+        self,
+        n: int,
+        query: Query,
+        words: dict[str, float],
+        frequency: dict[str, int],
+        documents: int,
+        averages: dict[str, float],
+        raw: int,
+    ) -> tuple[float, list[str]]:
+        """Entity ``n``'s BM25F score for the query's words, and the words and fields it matched."""
+        score = 0.0
+        matched = []
+        for word, weight in words.items():
+            if not frequency[word]:
+                continue
+            saturated = 0.0
+            found_in = []
+            for kind, (forms, raws, length) in self.counts[n].items():
+                count = (raws if raw else forms).get(word, 0)
+                if count:
+                    b = FIELD_B[kind]
+                    tf = count / (1 - b + b * length / (averages.get(kind) or 1))
+                    saturated += FIELD_WEIGHTS[kind] * tf / (K1 + tf)
+                    found_in.append(kind)
+            if saturated:
+                idf = math.log(1 + (documents - frequency[word] + 0.5) / (frequency[word] + 0.5))
+                score += weight * idf * saturated
+                matched.append(f"{query.written.get(word, word)} ({', '.join(found_in)})")
+        return score, matched
 
     def _readings(self, query: Query) -> tuple[dict[str, float], dict[str, str], list[str]]:
         """The query's words with their weights (a typo read as the word it stands for, at a discount)."""
