@@ -721,6 +721,18 @@ class PlainRenderer(TextRenderer):
         self._table(columns, rows)
 
 
+def _cut_at_a_space(text: str, width: int) -> str:
+    """``text`` if it fits in ``width`` cells, else its words that fit and "…" (never half a word or a number)."""
+    from rich.cells import cell_len  # noqa: PLC0415 (lazy: only a terminal)
+
+    if cell_len(text) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and cell_len(" ".join(words)) + 1 > width:
+        words.pop()
+    return " ".join(words) + "…"
+
+
 class Footnotes:
     """The citations of the claims a terminal shows, as numbered footnotes.
 
@@ -854,7 +866,7 @@ class RichRenderer(TextRenderer):
         return table
 
     def _footnotes(self, notes: Footnotes, sources: Mapping[str, Source]) -> None:
-        """Each run of notes under its source's id and title: ``[n] "the quote"``."""
+        """Each run of notes under its source's id and title (cut to one line): ``[n] "the quote"``."""
         from rich.table import Table  # noqa: PLC0415 (lazy: only a terminal)
 
         if notes.numbers:
@@ -863,8 +875,9 @@ class RichRenderer(TextRenderer):
             heading = self._text(source_id, "bold")
             source = sources.get(source_id)
             if source is not None:
-                heading.append("  " + self._shown(source.title), style="italic")
-            self.console.print(heading)
+                room = self.console.width - len(source_id) - 2
+                heading.append("  " + _cut_at_a_space(self._shown(source.title), room), style="italic")
+            self.console.print(heading, no_wrap=True, overflow="ellipsis")  # one line: `sources` has it whole
             table = Table.grid(padding=(0, 1))
             table.add_column(no_wrap=True, justify="right", style="cyan")
             table.add_column(overflow="fold")

@@ -178,7 +178,8 @@ def test_figure_repatriation_shows_the_three_figures_side_by_side(cli, facts):
     result = cli("figure", "repatriation", "--format", "json")
     assert result.exit_code == 0, result.stderr
     figure = as_json(result)[0]
-    assert figure["kind"] == "figure" and "repatriation" in fold(figure["name"] + " " + " ".join(figure["aliases"]))
+    names = [figure["name"], *figure["aliases"], *figure["outside_aliases"]]
+    assert figure["kind"] == "figure" and "repatriation" in fold(" ".join(names))
     by_value = {c["value"]: c for c in figure["claims"]}
     assert {93000, 93340, 95000} <= set(by_value)
     sources = {s.id: s for s in facts.sources.values()}
