@@ -301,3 +301,81 @@ def remember_digest(path: str, stat: os.stat_result, digest: str, hashed_at_ns: 
 
 def now_ns() -> int:
     return time.time_ns()
+
+
+# -- a fact base of several files -----------------------------------------------------------------
+_PART_MAGIC = b"FACTPRT\x01"
+_PART_HEAD = struct.Struct("<8sQI")  # magic, payload length, payload CRC
+
+
+def part_path(digest: str, role: str, layout: str) -> Path:
+    """The cache of one file of several, by its own content (``role``: how it was checked, which the
+    result depends on), so that an unchanged file is never parsed again whichever base it is in."""
+    key = zlib.crc32(f"{role}|{layout}".encode())
+    return cache_dir() / "parts" / f"{digest[:32]}-v{version.__version__}-f{FORMAT}-{key:08x}.part"
+
+
+def write_part(path: Path, payload: bytes) -> None:
+    """One file's part, atomically (a temporary file, then a rename); OSError when it cannot be written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    try:
+        with open(temporary, "wb") as out:
+            out.write(_PART_HEAD.pack(_PART_MAGIC, len(payload), zlib.crc32(payload)))
+            out.write(payload)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def read_part(path: Path) -> bytes:
+    """A part's payload; FileNotFoundError when absent, CacheCorrupt when it fails its checks."""
+    descriptor = _open_regular(path)
+    with os.fdopen(descriptor, "rb") as handle:
+        data = handle.read()
+    if len(data) < _PART_HEAD.size:
+        raise CacheCorrupt("truncated part")
+    magic, length, crc = _PART_HEAD.unpack_from(data)
+    payload = data[_PART_HEAD.size :]
+    if magic != _PART_MAGIC or length != len(payload) or zlib.crc32(payload) != crc:
+        raise CacheCorrupt("the part fails its checks")
+    return payload
+
+
+def stamp(path: str, stat: os.stat_result) -> str:
+    """What a file's stat says of it: when this has not changed, neither has its content (see known_digest)."""
+    return _stamp(os.path.abspath(path), stat)
+
+
+def known_files(base: str) -> dict[str, Any] | None:
+    """What was remembered of a fact base of several files: ``{"files": {path: (stamp, digest)},
+    "include": the root's patterns, "digest": the base's}``, or None."""
+    try:
+        descriptor = _open_regular(_memo_path(os.path.abspath(base)).with_suffix(".files"))
+        with os.fdopen(descriptor, "rb") as handle:
+            memo = marshal.loads(handle.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return memo if isinstance(memo, dict) and isinstance(memo.get("files"), dict) else None
+
+
+def remember_files(base: str, memo: dict[str, Any]) -> None:
+    """Remember the stamps and digests of a fact base's files (never raises for an unwritable folder)."""
+    path = _memo_path(os.path.abspath(base)).with_suffix(".files")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        with open(temporary, "wb") as handle:
+            handle.write(marshal.dumps(memo))
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def racy(stat: os.stat_result, hashed_at_ns: int) -> bool:
+    """Whether a file changed too recently for its timestamps to vouch for its content."""
+    return max(stat.st_mtime_ns, stat.st_ctime_ns) > hashed_at_ns - _RACY_NS

@@ -197,13 +197,74 @@ def _date(text: str) -> Period:
 
 
 class Checked:
-    """A clean fact file: its sources, and what ``keep`` made of each entity, by id in file order."""
+    """A clean fact file: its sources, and what ``keep`` made of each entity, by id in file order.
 
-    __slots__ = ("sources", "entities")
+    For one file of several (``Elsewhere``) also where each source and entity id is (to report a
+    duplicate in another file), the files it includes, and, when its references were deferred,
+    the source and entity ids it names that it does not hold itself.
+    """
+
+    __slots__ = (
+        "sources",
+        "entities",
+        "source_pos",
+        "entity_pos",
+        "include",
+        "unresolved_sources",
+        "unresolved_ids",
+    )
 
     def __init__(self, sources: dict[str, Source], entities: dict[str, Any]) -> None:
         self.sources = sources
         self.entities = entities
+        self.source_pos: dict[str, tuple[int, int]] = {}
+        self.entity_pos: dict[str, tuple[int, int]] = {}
+        self.include: list[str] = []
+        self.unresolved_sources: set[str] = set()
+        self.unresolved_ids: set[str] = set()
+
+
+class _Cited(dict[str, Source]):
+    """A deferred file's view of the sources: every id is accepted, and remembered in ``names``, to be
+    checked once the sources of every file are known (so a claim may cite a source another file holds)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.names.add(key)
+        return True
+
+
+class Elsewhere:
+    """What checking one file of a fact base made of several needs to know of the others.
+
+    ``member``: the file is one of a directory's or one a fact file includes (its ``sources``
+    and ``entities`` are both optional; it may not include others). ``deferred``: the first pass,
+    each file on its own (in any order, in any process): the sources and entities it names but
+    does not hold are collected (``Checked.unresolved_*``), not reported. Otherwise ``sources``
+    and ``ids`` are what the other files hold, and only what no file holds is reported (the
+    second pass, for a file that failed the cross-file checks: every problem at its position).
+    """
+
+    def __init__(
+        self,
+        *,
+        deferred: bool = False,
+        member: bool = False,
+        sources: dict[str, Source] | None = None,
+        ids: Any = (),
+    ) -> None:
+        self.deferred = deferred
+        self.member = member
+        self.sources = sources or {}
+        self.ids = ids
+        self.cited = _Cited()
+
+
+_ALONE = Elsewhere()  # a fact file on its own: both keys required, every reference resolved in it
 
 
 def _same(entity: Entity) -> Any:
@@ -217,8 +278,11 @@ def validate(
     sources_dir: str | os.PathLike[str] | None = None,
     keep: Callable[[Entity], Any] = _same,
     review: list[Review] | None = None,
+    elsewhere: Elsewhere = _ALONE,
 ) -> tuple[Checked | None, list[Problem]]:
     """Check a positioned tree against the schema; give the sources and entities only when clean.
+
+    ``elsewhere`` says what the fact base's other files hold, when it has several (``Elsewhere``).
 
     With ``sources_dir`` the quotes, dates and aliases are held to the source texts
     (``Fidelity``), and ``review``, when given, gets the claims that drop a hedge of the
@@ -230,7 +294,7 @@ def validate(
     """
     checker = _Checker(name)
     try:
-        return _validate(checker, tree, sources_dir, keep, review)
+        return _validate(checker, tree, sources_dir, keep, review, elsewhere)
     except _TooMany as stop:
         line, column = stop.pos if stop.pos else (None, None)
         checker.problems.append(Problem(name, line, column, f"too many problems; stopped after {MAX_PROBLEMS:,}"))
@@ -243,21 +307,30 @@ def _validate(
     sources_dir: str | os.PathLike[str] | None,
     keep: Callable[[Entity], Any],
     review: list[Review] | None,
+    elsewhere: Elsewhere,
 ) -> tuple[Checked | None, list[Problem]]:
     if tree is None:
+        if elsewhere.member:
+            return Checked({}, {}), checker.problems  # an empty file of several adds nothing
         checker.report(None, "the file is empty; a fact file has 'sources' and 'entities'")
         return None, checker.problems
-    root = checker.fields(tree, {"sources": True, "entities": True}, "the fact file", (1, 1))
+    root = checker.fields(tree, _root_fields(tree, elsewhere.member), "the fact file", (1, 1))
     if root is None:
         return None, checker.problems
+    include = _include(checker, root)
 
     sources, source_pos, hash_pos = _sources(checker, root)
+    known = {**elsewhere.sources, **sources} if elsewhere.sources else sources
     source_texts = None
     fidelity = None
     if sources_dir is not None:
         paragraphs = _read_sources(checker, sources, source_pos, sources_dir, hash_pos)
+        if elsewhere.sources:  # the others' texts too (their problems are reported with their files)
+            others = {key: value for key, value in elsewhere.sources.items() if key not in sources}
+            paragraphs.update(_read_sources(_Checker(checker.name), others, {}, sources_dir, {}))
         source_texts = {source_id: text.replace("\n", " ") for source_id, text in paragraphs.items()}
-        fidelity = Fidelity(sources, paragraphs, review)
+        fidelity = Fidelity(known, paragraphs, review)
+    cited = elsewhere.cited if elsewhere.deferred else known
 
     entities: dict[str, Any] = {}
     entity_pos: dict[str, tuple[int, int]] = {}
@@ -276,7 +349,7 @@ def _validate(
             if mapping is None:
                 complete = False
                 continue
-            entity_id, id_pos, entity, whole = _entity(checker, mapping, sources, source_texts, references, fidelity)
+            entity_id, id_pos, entity, whole = _entity(checker, mapping, cited, source_texts, references, fidelity)
             kept = None if entity is None else keep(entity)
         if not whole or entity_id is None:
             complete = False
@@ -291,13 +364,46 @@ def _validate(
             continue
         entities[entity_id] = kept
 
+    unresolved: set[str] = set()
+    others = elsewhere.ids
     for target, where, field_name in references:
-        if target not in entity_pos:
-            checker.report(where, f"{field_name} refers to unknown entity {target!r}{suggest(target, entity_pos)}")
+        if target not in entity_pos and target not in others:
+            if elsewhere.deferred:
+                unresolved.add(target)
+            else:
+                choices = entity_pos if not others else [*entity_pos, *others]
+                checker.report(where, f"{field_name} refers to unknown entity {target!r}{suggest(target, choices)}")
 
     if checker.problems or not complete:
         return None, checker.problems
-    return Checked(sources, entities), checker.problems
+    checked = Checked(sources, entities)
+    checked.source_pos, checked.entity_pos, checked.include = source_pos, entity_pos, include
+    checked.unresolved_ids = unresolved
+    if elsewhere.deferred:
+        checked.unresolved_sources = {name for name in elsewhere.cited.names if name not in sources}
+    return checked, checker.problems
+
+
+def _root_fields(tree: Node, member: bool) -> dict[str, bool]:
+    """The fields of a fact file's top level: ``sources`` and ``entities`` both required of a file on its
+    own, optional in one of several; ``include`` only in the file a fact base is opened with."""
+    if member:
+        return {"sources": False, "entities": False}
+    required = not (isinstance(tree, Mapping) and "include" in tree)
+    return {"sources": required, "entities": required, "include": False}
+
+
+def _include(checker: _Checker, root: Mapping) -> list[str]:
+    """The glob patterns of ``include:``, each relative to the fact file's folder."""
+    patterns = []
+    for pattern, where in checker.items(root, "include", "the fact file").items_with_pos():
+        if not isinstance(pattern, str) or not pattern.strip():
+            checker.report(where, "an include pattern must be non-empty text (a glob such as 'entities/*.yaml')")
+        elif os.path.isabs(pattern.strip()):
+            checker.report(where, f"include pattern {pattern.strip()!r} must be relative to the fact file's folder")
+        else:
+            patterns.append(pattern.strip())
+    return patterns
 
 
 def _sha256(text: str) -> str:
@@ -477,9 +583,10 @@ class EntityStream:
     is left as it is.
     """
 
-    def __init__(self, name: str, keep: Callable[[Entity], Any] = _same) -> None:
+    def __init__(self, name: str, keep: Callable[[Entity], Any] = _same, elsewhere: Elsewhere = _ALONE) -> None:
         self.name = name
         self.keep = keep
+        self.elsewhere = elsewhere  # the same object validate is given
         self.checker: _Checker | None = None
         self.sources: dict[str, Source] = {}
         self.stopped = False
@@ -512,15 +619,21 @@ class EntityStream:
         return _Streamed(problems, references or _NOTHING, entity_id, id_pos, kept, whole)
 
     def _start(self, root: Mapping) -> None:
-        if "sources" not in root:  # entities first: sources unknown yet
+        elsewhere = self.elsewhere
+        if elsewhere.deferred:  # sources are looked up once every file is read: none is needed now
+            self.sources = elsewhere.cited
+            self.checker = _Checker(self.name)
+            return
+        if "sources" not in root and not elsewhere.member:  # entities first: sources unknown yet
             self.stopped = True
             return
         checker = _Checker(self.name)
         try:
-            self.sources, _, _ = _sources(checker, root)
+            own, _, _ = _sources(checker, root)
         except _TooMany:
             self.stopped = True
             return
+        self.sources = {**elsewhere.sources, **own} if elsewhere.sources else own
         checker.problems = []  # validate reports the sources' problems itself
         self.checker = checker
 

@@ -22,10 +22,22 @@ from pathlib import Path
 from typing import Any
 
 from . import cache
-from .errors import FactBaseError
+from .errors import FactBaseError, Problem
 from .index import NameIndex
-from .load import decode, default_facts_path, max_bytes, parse_tree, read_bytes
+from .load import default_facts_path, max_bytes, read_bytes
 from .model import Citation, Claim, Entity, FactBase, PartialDate, Period, Source
+from .parts import (
+    Combined,
+    Part,
+    check_part,
+    check_parts,
+    combine,
+    default_jobs,
+    directory_files,
+    included_files,
+    problems_of,
+    recheck,
+)
 
 _new = tuple.__new__  # a named tuple from a sequence of all its fields, without the arguments' checks
 
@@ -319,19 +331,24 @@ def load(
     *,
     sources_dir: str | os.PathLike[str] | None = None,
     review: list[Any] | None = None,
+    jobs: int | None = None,
 ) -> FactBase:
     """Read and check a fact base (no cache); raise FactBaseError listing every problem.
 
     With ``sources_dir`` the quotes, dates and aliases are also held to the source texts, and
     ``review`` (a list) gets the claims that drop a hedge of their source (``check.Review``).
     """
-    path = Path(path) if path is not None else default_facts_path()
-    data = read_bytes(path)
-    facts, entities = _checked(data, os.fspath(path), sources_dir=sources_dir, review=review)
+    opening = _Opening(Path(path) if path is not None else default_facts_path(), False, jobs)
+    parts, digest = opening.parts()
+    combined = combine(parts)
+    problems = problems_of(parts, combined)
+    if not problems and sources_dir is not None:  # the second pass, with the texts: every file whole
+        for number in range(len(parts)):
+            problems += recheck(parts, number, combined, sources_dir=sources_dir, review=review)
+    if problems:
+        raise FactBaseError(problems)
+    facts, entities = _fact_base(combined, opening.name, digest)
     entities.name_entities_with(_names_by_ordinal(entities))
-    import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
-
-    facts.digest = hashlib.sha256(data).hexdigest()
     return facts
 
 
@@ -340,22 +357,29 @@ def _names_by_ordinal(entities: Entities) -> Callable[[int], str]:
     return names.__getitem__
 
 
-def _checked(
-    data: bytes, name: str, *, sources_dir: str | os.PathLike[str] | None = None, review: list[Any] | None = None
-) -> tuple[FactBase, Entities]:
-    """Decode, parse and check a fact file's bytes (``name`` is its path, for the problems)."""
-    from .check import EntityStream, validate  # noqa: PLC0415 (lazy: a warm start never checks)
+def _fact_base(combined: Combined, name: str, digest: str) -> tuple[FactBase, Entities]:
+    entities = Entities(combined.ids, _Compressed(combined.records))
+    return FactBase(combined.sources, entities, path=name, digest=digest), entities
 
-    # quotes are checked against the sources on the whole tree; otherwise entity by entity
-    stream = EntityStream(name, _compress) if sources_dir is None else None
-    tree, problems = parse_tree(decode(data, name), name, on_entity=stream)
-    checked, more = validate(tree, name, sources_dir=sources_dir, keep=_compress, review=review)
-    problems.extend(more)
-    if problems or checked is None:
-        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        raise FactBaseError(problems)
-    entities = Entities(list(checked.entities), _Compressed(list(checked.entities.values())))
-    return FactBase(checked.sources, entities, path=name), entities
+
+def _checked(parts: list[Part], name: str, digest: str) -> tuple[FactBase, Entities]:
+    """The parts checked together: the fact base, or FactBaseError with every problem."""
+    combined = combine(parts)
+    if combined.failed or any(part.problems for part in parts):
+        raise FactBaseError(problems_of(parts, combined))
+    return _fact_base(combined, name, digest)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _base_digest(names: list[str], roles: list[str], digests: list[str]) -> str:
+    """A fact base of several files: what its files are, in order, and what each holds."""
+    lines = [f"{name}\0{role}\0{digest}" for name, role, digest in zip(names, roles, digests, strict=True)]
+    return _sha256("\n".join(["factcli fact base of several files", *lines]).encode("utf-8", "surrogateescape"))
 
 
 class FactStore:
@@ -371,21 +395,91 @@ class FactStore:
         return self.facts.entities  # type: ignore[return-value]
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> FactStore:
-        """Open a fact base through its cache when it can; a cache problem only costs speed."""
-        return _Opening(Path(path) if path else default_facts_path(), use_cache).store(read_cache=True)
+    def open(
+        cls, path: str | os.PathLike[str] | None = None, *, use_cache: bool = True, jobs: int | None = None
+    ) -> FactStore:
+        """Open a fact base through its cache when it can; a cache problem only costs speed.
+
+        ``jobs``: processes that check the files of a fact base of several (default: the CPUs).
+        """
+        return _Opening(Path(path) if path else default_facts_path(), use_cache, jobs).store(read_cache=True)
+
+
+# the record of one file of several, as its part cache keeps it
+def _part_payload(part: Part) -> bytes:
+    return marshal.dumps(
+        (
+            tuple(_source_record(source) for source in part.sources),
+            part.source_pos,
+            part.include,
+            part.ids,
+            part.id_pos.tobytes(),
+            part.records,
+            sorted(part.unresolved_sources),
+            sorted(part.unresolved_ids),
+        )
+    )
+
+
+def _part_from_payload(payload: bytes, name: str) -> Part:
+    sources, source_pos, include, ids, id_pos, records, unresolved_sources, unresolved_ids = marshal.loads(payload)
+    part = Part(name)
+    part.sources = [_source_from_record(record) for record in sources]
+    part.source_pos = [tuple(pos) for pos in source_pos]
+    part.include = [tuple(pattern) for pattern in include]
+    part.ids = list(ids)
+    part.id_pos.frombytes(id_pos)
+    part.records = list(records)
+    part.unresolved_sources = set(unresolved_sources)
+    part.unresolved_ids = set(unresolved_ids)
+    if not (len(part.ids) == len(part.id_pos) == len(part.records) and len(part.sources) == len(part.source_pos)):
+        raise cache.CacheCorrupt("the part's tables do not agree")
+    return part
 
 
 class _Opening:
     """One opening of a fact base: its path, whether a cache is used, and the warnings so far."""
 
-    def __init__(self, path: Path, use_cache: bool) -> None:
+    def __init__(self, path: Path, use_cache: bool, jobs: int | None = None) -> None:
         self.path = path
         self.name = os.fspath(path)
         self.use_cache = use_cache
+        self.jobs = jobs if jobs else default_jobs()
         self.warnings: list[str] = []
 
+    # -- which files, read and checked each on its own (no cache) ---------------------------------
+    def parts(self) -> tuple[list[Part], str]:
+        """Every file's part, checked on its own, and the base's digest (the one file's, or of several)."""
+        if os.path.isdir(self.name):
+            return self._members(directory_files(self.path), None)
+        data = read_bytes(self.path)
+        root = check_part(data, self.name, False, _compress)
+        digest = _sha256(data)
+        if not root.include:
+            return [root], digest
+        files, problems = included_files(self.path, root.include)
+        root.problems += problems
+        return self._members(files, (root, digest))
+
+    def _members(self, files: list[Path], root: tuple[Part, str] | None) -> tuple[list[Part], str]:
+        if root is None and not files:
+            raise FactBaseError([Problem(self.name, None, None, "is a directory with no *.yaml fact file under it")])
+        datas = [read_bytes(path) for path in files]
+        names = [os.fspath(path) for path in files]
+        parts = check_parts([(data, name, True, _compress) for data, name in zip(datas, names, strict=True)], self.jobs)
+        digests = [_sha256(data) for data in datas]
+        roles = ["member"] * len(files)
+        if root is not None:
+            parts.insert(0, root[0])
+            names.insert(0, self.name)
+            roles.insert(0, "root")
+            digests.insert(0, root[1])
+        return parts, _base_digest(names, roles, digests)
+
+    # -- through the cache --------------------------------------------------------------------------
     def store(self, read_cache: bool) -> FactStore:
+        if os.path.isdir(self.name):
+            return _Several(self, None).store(read_cache)
         name, stat = self.name, None
         if self.use_cache and read_cache:
             # warm path: a fact file unchanged since it was hashed is not read again (see cache.py)
@@ -398,11 +492,11 @@ class _Opening:
                 pass  # warned about below, after hashing, if it is still there
             except OSError:
                 pass  # missing fact file: read_bytes reports it; unreadable cache: only speed is lost
-        import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
-
+            if cache.known_files(name) is not None:  # a fact file that includes others, read before
+                return _Several(self, None).store(read_cache)
         started = cache.now_ns()
         data = read_bytes(self.path)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = _sha256(data)
         target = cache.cache_path(digest, LAYOUT) if self.use_cache else None
         if target is not None and read_cache:
             cached = self._cached(target, digest)
@@ -410,9 +504,12 @@ class _Opening:
                 if stat is not None:
                     cache.remember_digest(name, stat, digest, started)
                 return cached
-        facts, entities = _checked(data, name)
+        root = check_part(data, name, False, _compress)
         del data  # a 1M-entity file is 1.5 GB: not kept through the index build
-        facts.digest = digest
+        if root.include and not root.problems:
+            return _Several(self, (root, digest)).store(read_cache)
+        facts, entities = _checked([root], name, digest)
+        del root
         opened = FactStore(facts, NameIndex.build(entities.kinds_and_labels()), self.warnings)
         entities.name_entities_with(opened.index.name)
         if target is not None:
@@ -463,6 +560,127 @@ class _Opening:
                     cache.cache_path(previous, LAYOUT).unlink(missing_ok=True)  # the edited file's old cache
         except OSError:
             pass  # a read-only or full cache dir costs speed, not the answer
+
+
+class _Several:
+    """Opening a fact base of several files (a folder, or a fact file with ``include:``) through the caches.
+
+    Each file's stamp (its stat) and digest are remembered for the base (``cache.known_files``):
+    when no stamp changed, the base's cache is read and no file is. Otherwise each changed file
+    is hashed, each file whose part is cached (``cache.part_path``, by content) is taken from
+    there, the others are checked in ``jobs`` processes, and the parts are checked together.
+    """
+
+    def __init__(self, opening: _Opening, root: tuple[Part, str] | None) -> None:
+        self.opening = opening
+        self.root = root  # the named fact file, already read and checked (its digest beside it)
+        self.directory = os.path.isdir(opening.name)
+        self.memo = cache.known_files(opening.name) if opening.use_cache else None
+        self.remembered: dict[str, Any] = self.memo["files"] if self.memo else {}
+        self.started = cache.now_ns()
+
+    def store(self, read_cache: bool) -> FactStore:
+        opening = self.opening
+        names, roles, parts = self._files()
+        stats = [self._stat(name) for name in names]
+        digests = [self._known(name, stat) for name, stat in zip(names, stats, strict=True)]
+        if self.root is not None:
+            digests[0] = self.root[1]
+        if read_cache and opening.use_cache and all(digests):
+            digest = _base_digest(names, roles, digests)  # type: ignore[arg-type]
+            try:
+                return opening._from_cache(cache.read(cache.cache_path(digest, LAYOUT), digest, LAYOUT), digest)
+            except (OSError, cache.CacheCorrupt):
+                pass  # rebuilt from the parts below
+        datas: dict[int, bytes] = {}
+        for number, name in enumerate(names):
+            if digests[number] is None or (parts[number] is None and not opening.use_cache):
+                datas[number] = read_bytes(name)
+                digests[number] = _sha256(datas[number])
+        for number in range(len(names)):
+            if parts[number] is None and opening.use_cache:
+                parts[number] = self._cached_part(names[number], roles[number], digests[number])  # type: ignore[arg-type]
+        todo = [number for number in range(len(names)) if parts[number] is None]
+        jobs = [(datas.get(n) or read_bytes(names[n]), names[n], roles[n] == "member", _compress) for n in todo]
+        for number, part in zip(todo, check_parts(jobs, opening.jobs), strict=True):
+            parts[number] = part
+        checked: list[Part] = parts  # type: ignore[assignment]
+        digest = _base_digest(names, roles, digests)  # type: ignore[arg-type]
+        facts, entities = _checked(checked, opening.name, digest)
+        opened = FactStore(facts, NameIndex.build(entities.kinds_and_labels()), opening.warnings)
+        entities.name_entities_with(opened.index.name)
+        if opening.use_cache:
+            self._write(opened, digest, checked, todo, (names, roles, digests, stats))
+        return opened
+
+    def _files(self) -> tuple[list[str], list[str], list[Part | None]]:
+        """The base's files in order, how each is checked, and the parts already at hand."""
+        opening = self.opening
+        if self.directory:
+            files = directory_files(opening.path)
+            if not files:
+                raise FactBaseError(
+                    [Problem(opening.name, None, None, "is a directory with no *.yaml fact file under it")]
+                )
+            return [os.fspath(path) for path in files], ["member"] * len(files), [None] * len(files)
+        root = self._root()
+        files, problems = included_files(opening.path, root.include)
+        if problems:
+            raise FactBaseError(problems)
+        names = [opening.name, *(os.fspath(path) for path in files)]
+        return names, ["root"] + ["member"] * len(files), [root] + [None] * len(files)
+
+    def _root(self) -> Part:
+        """The named fact file's part: as given, from its cache, or read and checked now."""
+        if self.root is not None:
+            return self.root[0]
+        name = self.opening.name
+        digest = self._known(name, self._stat(name))
+        data = None
+        if digest is None:
+            data = read_bytes(name)
+            digest = _sha256(data)
+        part = self._cached_part(name, "root", digest) if self.opening.use_cache else None
+        if part is None:
+            part = check_part(data if data is not None else read_bytes(name), name, False, _compress)
+        self.root = (part, digest)
+        return part
+
+    def _stat(self, name: str) -> os.stat_result:
+        try:
+            return os.stat(name)
+        except OSError as error:
+            raise FactBaseError([Problem(name, None, None, f"cannot read: {error.strerror or error}")]) from None
+
+    def _known(self, name: str, stat: os.stat_result) -> str | None:
+        seen = self.remembered.get(os.path.abspath(name))
+        return seen[1] if seen is not None and seen[0] == cache.stamp(name, stat) else None
+
+    def _cached_part(self, name: str, role: str, digest: str) -> Part | None:
+        try:
+            return _part_from_payload(cache.read_part(cache.part_path(digest, role, LAYOUT)), name)
+        except FileNotFoundError:
+            return None
+        except (cache.CacheCorrupt, OSError, ValueError, EOFError, TypeError):
+            return None  # a damaged part is checked again, and rewritten
+
+    def _write(
+        self, opened: FactStore, digest: str, parts: list[Part], fresh: list[int], files: tuple[Any, ...]
+    ) -> None:
+        names, roles, digests, stats = files
+        for number in fresh:
+            try:
+                cache.write_part(cache.part_path(digests[number], roles[number], LAYOUT), _part_payload(parts[number]))
+            except OSError:
+                pass  # costs speed next time, not the answer
+        self.opening._write_cache(opened, cache.cache_path(digest, LAYOUT), None, digest, self.started)
+        remembered = {
+            os.path.abspath(name): (cache.stamp(name, stat), file_digest)
+            for name, stat, file_digest in zip(names, stats, digests, strict=True)
+            if not cache.racy(stat, self.started)
+        }
+        include = self.root[0].include if self.root is not None else []
+        cache.remember_files(self.opening.name, {"files": remembered, "include": include, "digest": digest})
 
 
 def complete_names(

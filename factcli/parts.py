@@ -1,0 +1,276 @@
+"""A fact base in several files: which files, each checked on its own, then all checked together.
+
+A fact base is one fact file, a fact file whose ``include:`` names others (glob patterns
+relative to its folder), or a directory (every ``*.yaml`` file under it; hidden files and
+folders are left out). Its files are read in a stable order: in a directory, sorted by their
+path relative to it; otherwise the named file first, then each pattern's matches sorted by
+path, each file once.
+
+Each file is checked on its own (``check_part``: the first pass, which collects what the file
+cites or refers to without holding it instead of reporting it), in a process pool when several
+need it (``check_parts``), and comes out as a ``Part``: its sources, entity ids and records. The
+store caches each part under its file's hash. ``combine`` then checks the parts together: a
+source or entity id given twice, a citation or a reference no file resolves. A file that fails
+is checked again, whole, with what the others hold (``recheck``, the second pass), so that
+every problem is reported at its FILE:LINE:COL exactly as it is when the file is alone.
+
+What a record holds is the store's business: it hands ``keep`` (what to keep of a checked
+entity) to the checking, and nothing here looks inside a record.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import FactBaseError, Problem
+from .load import decode, parse_tree, read_bytes
+from .model import Entity, Source
+
+if TYPE_CHECKING:
+    from .check import Review
+
+Keep = Callable[[Entity], bytes]
+_FACT_FILE_SUFFIX = ".yaml"
+
+
+# -- which files ----------------------------------------------------------------------------------
+def directory_files(directory: Path) -> list[Path]:
+    """Every ``*.yaml`` file under ``directory`` (hidden ones and symbolic links to folders aside),
+    sorted by path relative to it."""
+    found: list[tuple[str, Path]] = []
+    for folder, subfolders, names in os.walk(directory):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in names:
+            if name.endswith(_FACT_FILE_SUFFIX) and not name.startswith("."):
+                path = Path(folder, name)
+                found.append((path.relative_to(directory).as_posix(), path))
+    found.sort()
+    return [path for _, path in found]
+
+
+def included_files(root: Path, patterns: Sequence[tuple[str, int, int]]) -> tuple[list[Path], list[Problem]]:
+    """The files the root's ``include:`` patterns match, in order, each once; a pattern that matches no
+    file is a problem (a typo would otherwise drop facts without a word)."""
+    folder = root.parent
+    seen = {os.path.abspath(root)}
+    files: list[Path] = []
+    problems = []
+    for pattern, line, column in patterns:
+        matched = sorted(path for path in folder.glob(pattern) if path.is_file())
+        if not matched:
+            problems.append(Problem(os.fspath(root), line, column, f"include pattern {pattern!r} matches no file"))
+        for path in matched:
+            key = os.path.abspath(path)
+            if key not in seen:
+                seen.add(key)
+                files.append(path)
+    return files, problems
+
+
+# -- one file -------------------------------------------------------------------------------------
+class Part:
+    """One file of a fact base, checked on its own: what it holds and what it needs of the others."""
+
+    __slots__ = (
+        "name",
+        "sources",
+        "source_pos",
+        "include",
+        "ids",
+        "id_pos",
+        "records",
+        "unresolved_sources",
+        "unresolved_ids",
+        "problems",
+    )
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sources: list[Source] = []
+        self.source_pos: list[tuple[int, int]] = []
+        self.include: list[tuple[str, int, int]] = []  # the root's patterns, with where each is
+        self.ids: list[str] = []
+        self.id_pos = array("Q")  # line << 32 | column of each id
+        self.records: list[bytes] = []  # what ``keep`` made of each entity, in file order
+        self.unresolved_sources: set[str] = set()
+        self.unresolved_ids: set[str] = set()
+        self.problems: list[Problem] = []  # the file's own; a part with any is never cached
+
+
+def check_part(data: bytes | None, name: str, member: bool, keep: Keep) -> Part:
+    """The first pass over one file (read here when ``data`` is None): its own problems, or what it holds."""
+    part = Part(name)
+    try:
+        if data is None:
+            data = read_bytes(name)
+        from .check import Elsewhere, EntityStream, validate  # noqa: PLC0415 (lazy: a warm start never checks)
+
+        elsewhere = Elsewhere(deferred=True, member=member)
+
+        tree, problems = parse_tree(decode(data, name), name, on_entity=EntityStream(name, keep, elsewhere))
+        checked, more = validate(tree, name, keep=keep, elsewhere=elsewhere)
+    except FactBaseError as error:
+        part.problems = error.problems
+        return part
+    problems.extend(more)
+    if problems or checked is None:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        part.problems = problems
+        return part
+    part.sources = list(checked.sources.values())
+    part.source_pos = [checked.source_pos[source_id] for source_id in checked.sources]
+    part.ids = list(checked.entities)
+    part.id_pos = array("Q", (line << 32 | column for line, column in checked.entity_pos.values()))
+    part.records = list(checked.entities.values())
+    part.unresolved_sources = checked.unresolved_sources
+    part.unresolved_ids = checked.unresolved_ids
+    part.include = _include_positions(tree, checked.include)
+    return part
+
+
+def _include_positions(tree: Any, patterns: list[str]) -> list[tuple[str, int, int]]:
+    if not patterns:
+        return []
+    where = list(tree["include"].item_pos)
+    stripped = [item.strip() if isinstance(item, str) else None for item in tree["include"]]
+    return [(pattern, *where[stripped.index(pattern)]) for pattern in patterns]
+
+
+def _check_one(job: tuple[bytes | None, str, bool, Keep]) -> Part:
+    return check_part(*job)
+
+
+def check_parts(jobs: Sequence[tuple[bytes | None, str, bool, Keep]], workers: int) -> list[Part]:
+    """``check_part`` for each job, in a pool of ``workers`` processes when there are several; the parts
+    come back in the order of the jobs, so what follows does not depend on which process was quicker."""
+    workers = min(workers, len(jobs))
+    if workers <= 1:
+        return [_check_one(job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 (lazy: only a cold load of several files)
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_check_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+
+
+def default_jobs() -> int:
+    """``$FACTCLI_JOBS`` when it is a positive number, else the CPUs this process may use."""
+    value = os.environ.get("FACTCLI_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+# -- all files ------------------------------------------------------------------------------------
+class Combined:
+    """The parts of a fact base checked together: its sources, entity ids and records in file order."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, Source] = {}
+        self.ids: list[str] = []
+        self.records: list[bytes] = []
+        self.failed: dict[int, list[Problem]] = {}  # part number -> the cross-file problems found in it
+
+
+def combine(parts: Sequence[Part]) -> Combined:
+    """Sources and entities of every part, or ``failed`` saying which parts break a cross-file rule."""
+    combined = Combined()
+    source_at: dict[str, tuple[int, int, int]] = {}  # id -> (part, line, column) where first given
+    for number, part in enumerate(parts):
+        for source, (line, column) in zip(part.sources, part.source_pos, strict=True):
+            first = source_at.get(source.id)
+            if first is None:
+                source_at[source.id] = (number, line, column)
+                combined.sources[source.id] = source
+            else:
+                message = f"duplicate source id {source.id!r} (first at {_where(parts, first)})"
+                combined.failed.setdefault(number, []).append(Problem(part.name, line, column, message))
+    entity_at: dict[str, int] = {}  # id -> part number
+    for number, part in enumerate(parts):
+        for entity_id, packed, record in zip(part.ids, part.id_pos, part.records, strict=True):
+            seen = entity_at.get(entity_id)
+            if seen is not None:  # (a file's own duplicates are its own problems: only other files' here)
+                place = parts[seen].id_pos[parts[seen].ids.index(entity_id)]
+                message = f"duplicate entity id {entity_id!r} (first at {_where(parts, (seen, *_unpack(place)))})"
+                combined.failed.setdefault(number, []).append(Problem(part.name, *_unpack(packed), message))
+                continue
+            entity_at[entity_id] = number
+            combined.ids.append(entity_id)
+            combined.records.append(record)
+    for number, part in enumerate(parts):
+        if any(name not in combined.sources for name in part.unresolved_sources) or any(
+            name not in entity_at for name in part.unresolved_ids
+        ):
+            combined.failed.setdefault(number, [])
+    return combined
+
+
+def _unpack(packed: int) -> tuple[int, int]:
+    return packed >> 32, packed & 0xFFFFFFFF
+
+
+def _where(parts: Sequence[Part], first: tuple[int, int, int]) -> str:
+    number, line, _ = first
+    return f"{parts[number].name}:{line}"
+
+
+def problems_of(
+    parts: Sequence[Part],
+    combined: Combined,
+    *,
+    sources_dir: str | os.PathLike[str] | None = None,
+    review: list[Review] | None = None,
+) -> list[Problem]:
+    """Every problem of the fact base: each part's own, and those of the parts that failed the checks
+    together, found again by checking each such file whole with what the others hold."""
+    problems: list[Problem] = []
+    for number, part in enumerate(parts):
+        if part.problems:
+            problems += part.problems
+        elif number in combined.failed:
+            found = recheck(parts, number, combined, sources_dir=sources_dir, review=review)
+            problems += sorted([*found, *combined.failed[number]], key=lambda p: (p.line or 0, p.column or 0))
+    return problems
+
+
+def recheck(
+    parts: Sequence[Part],
+    number: int,
+    combined: Combined,
+    *,
+    sources_dir: str | os.PathLike[str] | None = None,
+    review: list[Review] | None = None,
+) -> list[Problem]:
+    """The second pass over one file: checked whole, its citations and references resolved against
+    every file, each problem at its position."""
+    from .check import Elsewhere, validate  # noqa: PLC0415 (lazy: a warm start never checks)
+
+    part = parts[number]
+    own = set(part.ids)
+    others = {source.id: source for other in parts if other is not part for source in other.sources}
+    ids = _OtherIds(combined.ids, own)
+    elsewhere = Elsewhere(member=len(parts) > 1 or bool(part.include), sources=others, ids=ids)
+    data = read_bytes(part.name)
+    tree, problems = parse_tree(decode(data, part.name), part.name)
+    _, more = validate(tree, part.name, sources_dir=sources_dir, review=review, elsewhere=elsewhere)
+    return problems + more
+
+
+class _OtherIds:
+    """The entity ids of the other files (a set view over the combined ids, without a copy per file)."""
+
+    def __init__(self, ids: list[str], own: set[str]) -> None:
+        self._all = set(ids)
+        self._own = own
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._all and key not in self._own
+
+    def __iter__(self) -> Any:
+        return (key for key in self._all if key not in self._own)
