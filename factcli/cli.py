@@ -192,7 +192,7 @@ app = typer.Typer(
 class Settings:
     """The options in force for one command (a plain class: a dataclass costs ~0.5 ms at start-up)."""
 
-    __slots__ = ("color", "facts", "format", "limit", "min_score", "no_cache", "no_pager")
+    __slots__ = ("color", "facts", "format", "jobs", "limit", "min_score", "no_cache", "no_pager")
 
     def __init__(
         self,
@@ -203,8 +203,10 @@ class Settings:
         no_cache: bool = False,
         color: Color | None = None,
         no_pager: bool = False,
+        jobs: int | None = None,
     ) -> None:
         self.facts = facts
+        self.jobs = jobs
         self.format = format
         self.limit = limit
         self.min_score = min_score
@@ -257,7 +259,8 @@ FactsOption = Annotated[
         "--facts",
         envvar="FACTCLI_FACTS",
         metavar="PATH",
-        help="Fact base to read (default: the shipped one; env FACTCLI_FACTS).",
+        help="Fact base to read: a fact file (which may include others) or a folder of them "
+        "(default: the shipped one; env FACTCLI_FACTS).",
         show_default=False,
     ),
 ]
@@ -286,6 +289,19 @@ MinScoreOption = Annotated[
     ),
 ]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the index cache.")]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        envvar="FACTCLI_JOBS",
+        min=1,
+        max=256,
+        help="Processes that read a fact base of several files when it has changed [default: the CPUs; "
+        "env FACTCLI_JOBS].",
+        show_default=False,
+    ),
+]
 ColorOption = Annotated[
     Color | None,
     typer.Option(
@@ -355,11 +371,12 @@ def main_options(
     no_cache: NoCacheOption = False,
     color: ColorOption = None,
     no_pager: NoPagerOption = False,
+    jobs: JobsOption = None,
     version: bool = typer.Option(
         False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    ctx.obj = Settings(facts, format, limit, min_score, no_cache, color, no_pager)
+    ctx.obj = Settings(facts, format, limit, min_score, no_cache, color, no_pager, jobs)
 
 
 def _settings(
@@ -384,13 +401,14 @@ def _settings(
         no_cache or base.no_cache,
         color or base.color,
         no_pager or base.no_pager,
+        base.jobs,
     )
 
 
 def _catalog(settings: Settings) -> Any:
     from .query import Catalog  # noqa: PLC0415 (lazy: per command, start-up)
 
-    catalog = Catalog.open(settings.facts, use_cache=not settings.no_cache)
+    catalog = Catalog.open(settings.facts, use_cache=not settings.no_cache, jobs=settings.jobs)
     _say_warnings(catalog)
     return catalog
 
@@ -1422,7 +1440,7 @@ def check(
         raise UsageError("--review needs --sources DIR: the hedges are read in the source texts")
     reviewed: list[Any] | None = [] if review else None
     try:
-        facts_base = load(settings.facts, sources_dir=sources_dir, review=reviewed)
+        facts_base = load(settings.facts, sources_dir=sources_dir, review=reviewed, jobs=settings.jobs)
     except FactBaseError as error:
         for problem in error.problems:
             _say_plain(str(problem))

@@ -212,8 +212,10 @@ class Catalog:
         self._topic_entities: dict[str, Entity] = {}
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> Catalog:
-        return cls(FactStore.open(path, use_cache=use_cache))
+    def open(
+        cls, path: str | os.PathLike[str] | None = None, *, use_cache: bool = True, jobs: int | None = None
+    ) -> Catalog:
+        return cls(FactStore.open(path, use_cache=use_cache, jobs=jobs))
 
     @classmethod
     def from_facts(cls, facts: FactBase) -> Catalog:

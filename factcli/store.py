@@ -135,9 +135,15 @@ def _source_from_record(record: tuple[Any, ...]) -> Source:
     return Source(*values)
 
 
+# Version 2: no back-references. Version 3 and later refer back to an object seen before only when
+# something else holds it too, so the bytes depend on the process that wrote them; a record must be
+# the same whichever process of a parallel load checked its entity.
+_MARSHAL_VERSION = 2
+
+
 def _compress(entity: Entity) -> bytes:
     """What a cold load keeps of a checked entity: its record, compressed (zlib's fastest level: ~20 us)."""
-    return zlib.compress(marshal.dumps(entity_record(entity)), 1)
+    return zlib.compress(marshal.dumps(entity_record(entity), _MARSHAL_VERSION), 1)
 
 
 _DECODED_KEPT = 256  # decoded entities kept for the next ask (~4 kB each; a batch asks for thousands)
@@ -417,7 +423,8 @@ def _part_payload(part: Part) -> bytes:
             part.records,
             sorted(part.unresolved_sources),
             sorted(part.unresolved_ids),
-        )
+        ),
+        _MARSHAL_VERSION,
     )
 
 

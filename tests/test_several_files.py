@@ -1,0 +1,252 @@
+"""A fact base in several files: a folder of fact files, or a fact file that includes others.
+
+The fixtures are small files written here: sources in one file, people in two others, with a
+relation and citations that cross from one file to another.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from factcli import cache, store
+from factcli.errors import FactBaseError
+from factcli.query import PEOPLE_AND_ORGANIZATIONS, Catalog
+
+from .conftest import run_factcli
+
+SOURCES = """\
+sources:
+  - id: s1
+    title: A test article
+    published: 2004-05
+    file: s1.txt
+  - id: s2
+    title: Another test article
+    published: 2005
+    file: s2.txt
+"""
+
+PEOPLE_A = """\
+entities:
+  - id: ada-lovelace
+    kind: person
+    name: Ada Lovelace
+    summary: Mathematician.
+    claims:
+      - text: Worked with Charles Babbage.
+        relation: met-with
+        related: charles-babbage
+        citations:
+          - source: s1
+            quote: "worked with Babbage"
+"""
+
+PEOPLE_B = """\
+entities:
+  - id: charles-babbage
+    kind: person
+    name: Charles Babbage
+    summary: Inventor.
+    claims:
+      - text: Designed the Analytical Engine.
+        citations:
+          - source: s2
+            quote: "the Analytical Engine"
+"""
+
+EXTRA = """\
+entities:
+  - id: grace-hopper
+    kind: person
+    name: Grace Hopper
+    summary: Computer scientist.
+    claims:
+      - text: Wrote a compiler.
+        citations:
+          - source: s1
+            quote: "a compiler"
+"""
+
+
+def _folder(root: Path, files: dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _base(tmp_path: Path) -> Path:
+    return _folder(tmp_path / "base", {"sources.yaml": SOURCES, "people/a.yaml": PEOPLE_A, "people/b.yaml": PEOPLE_B})
+
+
+@pytest.fixture
+def trust_timestamps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let a file written a moment ago have its digest remembered (normally it must be 2 s old)."""
+    monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache._RACY_NS)
+
+
+@pytest.fixture
+def checked_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the store hands to the checking, in order, over the test (one process: jobs 1)."""
+    seen: list[str] = []
+    real = store.check_parts
+
+    def spy(jobs, workers):  # type: ignore[no-untyped-def]
+        seen.extend(name for _, name, _, _ in jobs)
+        return real(jobs, 1)
+
+    monkeypatch.setattr(store, "check_parts", spy)
+    return seen
+
+
+def _one_file(tmp_path: Path) -> Path:
+    path = tmp_path / "one.yaml"
+    path.write_text(SOURCES + PEOPLE_A.replace("entities:\n", "entities:\n", 1) + PEOPLE_B.removeprefix("entities:\n"))
+    return path
+
+
+def test_a_folder_answers_as_the_same_facts_in_one_file(tmp_path: Path, isolated_cache: Path) -> None:
+    folder = Catalog.open(_base(tmp_path), jobs=1)
+    single = Catalog.open(_one_file(tmp_path))
+    assert list(folder.facts.entities) == list(single.facts.entities) == ["ada-lovelace", "charles-babbage"]
+    assert list(folder.facts.sources) == ["s1", "s2"]
+    ada = folder.lookup("Lovelace", PEOPLE_AND_ORGANIZATIONS).matches[0].entity
+    assert ada == single.get("ada-lovelace")
+    assert ada.claims[0].related_name == "Charles Babbage"  # named across files
+
+
+def test_the_command_line_reads_a_folder(tmp_path: Path, isolated_cache: Path) -> None:
+    base = _base(tmp_path)
+    result = run_factcli("--facts", str(base), "who", "Babbage", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["id"] == "charles-babbage"
+    one = run_factcli("--facts", str(_one_file(tmp_path)), "who", "Babbage", "-f", "json")
+    assert result.stdout == one.stdout
+
+
+def test_a_reference_no_file_resolves_is_reported_where_it_is(tmp_path: Path, isolated_cache: Path) -> None:
+    base = _folder(tmp_path / "base", {"sources.yaml": SOURCES, "a.yaml": PEOPLE_A})  # no charles-babbage
+    with pytest.raises(FactBaseError) as raised:
+        Catalog.open(base, jobs=1)
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(base / "a.yaml"), 9, 18)
+    assert "unknown entity 'charles-babbage'" in problem.message
+    result = run_factcli("check", "--facts", str(base))
+    assert result.returncode == 2
+    assert f"{base / 'a.yaml'}:9:18: 'related' refers to unknown entity 'charles-babbage'" in result.stderr.decode()
+
+
+def test_an_unknown_source_in_another_file_is_reported_where_it_is(tmp_path: Path, isolated_cache: Path) -> None:
+    base = _folder(tmp_path / "base", {"sources.yaml": SOURCES, "b.yaml": PEOPLE_B.replace("source: s2", "source: s3")})
+    with pytest.raises(FactBaseError) as raised:
+        store.load(base, jobs=1)
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(base / "b.yaml"), 9, 21)
+    assert "unknown source 's3'" in problem.message
+
+
+def test_an_id_given_in_two_files_names_both(tmp_path: Path, isolated_cache: Path) -> None:
+    base = _folder(
+        tmp_path / "base",
+        {"a.yaml": SOURCES, "b.yaml": PEOPLE_B, "c.yaml": PEOPLE_B.replace("name: Charles Babbage", "name: C. B.")},
+    )
+    with pytest.raises(FactBaseError) as raised:
+        store.load(base, jobs=1)
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(base / "c.yaml"), 2, 9)
+    assert problem.message == f"duplicate entity id 'charles-babbage' (first at {base / 'b.yaml'}:2)"
+
+
+def test_a_source_given_in_two_files_names_both(tmp_path: Path, isolated_cache: Path) -> None:
+    base = _folder(tmp_path / "base", {"a.yaml": SOURCES, "b.yaml": SOURCES, "c.yaml": PEOPLE_B})
+    with pytest.raises(FactBaseError) as raised:
+        store.load(base, jobs=1)
+    assert [(p.file, p.line) for p in raised.value.problems] == [(str(base / "b.yaml"), 2), (str(base / "b.yaml"), 6)]
+    assert raised.value.problems[0].message == f"duplicate source id 's1' (first at {base / 'a.yaml'}:2)"
+
+
+def test_editing_one_file_checks_that_file_alone(
+    tmp_path: Path, isolated_cache: Path, trust_timestamps: None, checked_files: list[str]
+) -> None:
+    base = _base(tmp_path)
+    Catalog.open(base)
+    assert len(checked_files) == 3
+    checked_files.clear()
+    assert Catalog.open(base).get("ada-lovelace") is not None
+    assert checked_files == []  # nothing changed: the base's cache answers
+    edited = base / "people" / "b.yaml"
+    edited.write_text(PEOPLE_B.replace("Inventor.", "Inventor of engines."), encoding="utf-8")
+    catalog = Catalog.open(base)
+    assert checked_files == [str(edited)]
+    assert catalog.get("charles-babbage").summary == "Inventor of engines."  # type: ignore[union-attr]
+    assert catalog.get("ada-lovelace").claims[0].related_name == "Charles Babbage"  # type: ignore[union-attr]
+
+
+def test_a_deleted_or_added_file_is_noticed(tmp_path: Path, isolated_cache: Path, trust_timestamps: None) -> None:
+    base = _base(tmp_path)
+    (base / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    assert "grace-hopper" in Catalog.open(base).facts.entities
+    (base / "extra.yaml").unlink()
+    assert "grace-hopper" not in Catalog.open(base).facts.entities
+    (base / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    assert "grace-hopper" in Catalog.open(base).facts.entities
+    (base / "extra.yaml").rename(base / ".hidden.yaml")  # hidden files are not part of the base
+    assert "grace-hopper" not in Catalog.open(base).facts.entities
+
+
+def test_one_job_and_two_write_the_same_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = _base(tmp_path)
+    for name in ("x.yaml", "y.yaml", "z.yaml"):
+        (base / name).write_text(EXTRA.replace("grace-hopper", f"grace-{name[0]}"), encoding="utf-8")
+    written = []
+    for jobs in (1, 2):
+        directory = tmp_path / f"cache-{jobs}"
+        monkeypatch.setenv("FACTCLI_CACHE_DIR", str(directory))
+        Catalog.open(base, jobs=jobs)
+        [combined] = sorted(directory.glob("*.cache"))
+        written.append(
+            (combined.name, combined.read_bytes(), sorted(p.read_bytes() for p in directory.glob("parts/*")))
+        )
+    assert written[0] == written[1]
+    assert len(written[0][2]) == 6
+
+
+def test_a_fact_file_includes_others_in_order(tmp_path: Path, isolated_cache: Path, trust_timestamps: None) -> None:
+    _folder(tmp_path, {"more/b.yaml": PEOPLE_B, "more/a.yaml": PEOPLE_A, "extra/x.yaml": EXTRA})
+    root = tmp_path / "facts.yaml"
+    root.write_text(SOURCES + "include:\n  - more/*.yaml\n  - extra/*.yaml\n  - more/a.yaml\n", encoding="utf-8")
+    for _ in range(2):  # cold, then from the caches
+        catalog = Catalog.open(root)
+        assert list(catalog.facts.entities) == ["ada-lovelace", "charles-babbage", "grace-hopper"]
+    (tmp_path / "extra" / "x.yaml").unlink()
+    with pytest.raises(FactBaseError) as raised:
+        Catalog.open(root)
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(root), 12, 5)
+    assert problem.message == "include pattern 'extra/*.yaml' matches no file"
+
+
+def test_only_the_named_file_may_include(tmp_path: Path, isolated_cache: Path) -> None:
+    _folder(tmp_path, {"more/a.yaml": PEOPLE_A + "include:\n  - '*.yaml'\n", "more/b.yaml": PEOPLE_B})
+    root = tmp_path / "facts.yaml"
+    root.write_text(SOURCES + "include:\n  - more/*.yaml\n", encoding="utf-8")
+    with pytest.raises(FactBaseError) as raised:
+        store.load(root, jobs=1)
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line) == (str(tmp_path / "more" / "a.yaml"), 13)
+    assert "unknown field 'include'" in problem.message
+
+
+def test_a_folder_without_fact_files_is_one_clear_error(tmp_path: Path, isolated_cache: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run_factcli("--facts", str(tmp_path / "empty"), "who", "Ada")
+    assert result.returncode == 2
+    assert result.stderr.decode().strip() == (
+        f"factcli: {tmp_path / 'empty'}: is a directory with no *.yaml fact file under it"
+    )
