@@ -1,6 +1,7 @@
 """Synthetic fact bases in factcli's own schema, and perturbed name queries with known answers.
 
     python bench/gen.py --entities 100000 --out bench/out/facts-100k.yaml
+    python bench/gen.py --split bench/out/facts-100k.yaml --files 100 --out bench/out/facts-100k-100files
 
 writes the fact file and, beside it, ``facts-100k.queries.tsv`` (query, expected entity id,
 variation kind; the same columns as tests/data/queries.tsv). Every entity is a person (English,
@@ -384,14 +385,42 @@ def generate(count: int, out: Path, seed: int = 5, queries: int = 2000) -> None:
             handle.write(f"{query}\t{entity_id}\t{kind}\n")
 
 
+def split(facts: Path, files: int, out: Path) -> None:
+    """The same fact base as a folder: ``sources.yaml`` and ``entities-NNNN.yaml`` files of about
+    equal numbers of entities, in the original order (a fact file as ``generate`` writes it)."""
+    with facts.open(encoding="utf-8") as handle:
+        lines = handle.readlines()
+    start = lines.index("entities:\n")
+    items = [n for n in range(start + 1, len(lines)) if lines[n].startswith("  - id: ")]
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.yaml"):
+        old.unlink()
+    (out / "sources.yaml").write_text("".join(lines[:start]), encoding="utf-8")
+    per_file = -(-len(items) // files)
+    for number in range(files):
+        first = number * per_file
+        if first >= len(items):
+            break
+        end = items[first + per_file] if first + per_file < len(items) else len(lines)
+        body = "".join(lines[items[first] : end])
+        (out / f"entities-{number:04d}.yaml").write_text("entities:\n" + body, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--entities", type=int, required=True)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--entities", type=int, help="entities to generate")
+    parser.add_argument("--out", type=Path, required=True, help="the fact file (or, with --split, the folder)")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--split", type=Path, help="a fact file gen.py wrote, to write as a folder of --files")
+    parser.add_argument("--files", type=int, default=100, help="with --split: how many entity files")
     args = parser.parse_args()
-    generate(args.entities, args.out, args.seed, args.queries)
+    if args.split:
+        split(args.split, args.files, args.out)
+    elif args.entities:
+        generate(args.entities, args.out, args.seed, args.queries)
+    else:
+        parser.error("give --entities N (generate) or --split FILE (write a generated base as a folder)")
 
 
 if __name__ == "__main__":

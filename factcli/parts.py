@@ -86,10 +86,12 @@ class Part:
         "unresolved_sources",
         "unresolved_ids",
         "problems",
+        "digest",
     )
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.digest = ""  # SHA-256 of the bytes checked, when check_part read them itself
         self.sources: list[Source] = []
         self.source_pos: list[tuple[int, int]] = []
         self.include: list[tuple[str, int, int]] = []  # the root's patterns, with where each is
@@ -107,6 +109,9 @@ def check_part(data: bytes | None, name: str, member: bool, keep: Keep) -> Part:
     try:
         if data is None:
             data = read_bytes(name)
+            import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
+
+            part.digest = hashlib.sha256(data).hexdigest()
         from .check import Elsewhere, EntityStream, validate  # noqa: PLC0415 (lazy: a warm start never checks)
 
         elsewhere = Elsewhere(deferred=True, member=member)

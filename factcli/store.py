@@ -146,6 +146,12 @@ def _compress(entity: Entity) -> bytes:
     return zlib.compress(marshal.dumps(entity_record(entity), _MARSHAL_VERSION), 1)
 
 
+def _marshalled(entity: Entity) -> bytes:
+    """What a file of several keeps of a checked entity: its record as the cache holds it. A file of
+    several is small, and its records go to its part cache and the base's as they are."""
+    return marshal.dumps(entity_record(entity), _MARSHAL_VERSION)
+
+
 _DECODED_KEPT = 256  # decoded entities kept for the next ask (~4 kB each; a batch asks for thousands)
 _NAMES_KEPT = 1 << 12  # names of entities claims point to (a few, named again and again)
 
@@ -166,6 +172,21 @@ class _Compressed:
         return zlib.decompress(self._items[ordinal])
 
 
+class _Marshalled:
+    """Records kept as they are (a fact base of several files: see ``_marshalled``)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: list[bytes]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def raw(self, ordinal: int) -> bytes:
+        return self._items[ordinal]
+
+
 class Entities(Mapping[str, Entity]):
     """Entities by id, in file order, each decoded from its record when first asked for.
 
@@ -181,7 +202,7 @@ class Entities(Mapping[str, Entity]):
     def __init__(
         self,
         ids: list[str] | memoryview,
-        records: cache.RecordTable | _Compressed,
+        records: cache.RecordTable | _Compressed | _Marshalled,
         recover: Callable[[], list[Entity]] | None = None,
     ) -> None:
         self._id_bytes = None if isinstance(ids, list) else ids  # a cache's id table, split when first needed
@@ -353,7 +374,7 @@ def load(
             problems += recheck(parts, number, combined, sources_dir=sources_dir, review=review)
     if problems:
         raise FactBaseError(problems)
-    facts, entities = _fact_base(combined, opening.name, digest)
+    facts, entities = _fact_base(combined, opening.name, digest, len(parts) > 1 or bool(parts[0].include))
     entities.name_entities_with(_names_by_ordinal(entities))
     return facts
 
@@ -363,17 +384,23 @@ def _names_by_ordinal(entities: Entities) -> Callable[[int], str]:
     return names.__getitem__
 
 
-def _fact_base(combined: Combined, name: str, digest: str) -> tuple[FactBase, Entities]:
-    entities = Entities(combined.ids, _Compressed(combined.records))
+def _fact_base(combined: Combined, name: str, digest: str, several: bool) -> tuple[FactBase, Entities]:
+    entities = Entities(combined.ids, _Marshalled(combined.records) if several else _Compressed(combined.records))
     return FactBase(combined.sources, entities, path=name, digest=digest), entities
 
 
-def _checked(parts: list[Part], name: str, digest: str) -> tuple[FactBase, Entities]:
+def _checked(parts: list[Part], name: str, digest: str, several: bool) -> tuple[FactBase, Entities]:
     """The parts checked together: the fact base, or FactBaseError with every problem."""
     combined = combine(parts)
     if combined.failed or any(part.problems for part in parts):
         raise FactBaseError(problems_of(parts, combined))
-    return _fact_base(combined, name, digest)
+    return _fact_base(combined, name, digest, several)
+
+
+def _as_one_of_several(part: Part) -> Part:
+    """The named fact file, checked as a file on its own, found to include others: its records as theirs."""
+    part.records = [zlib.decompress(record) for record in part.records]
+    return part
 
 
 def _sha256(data: bytes) -> str:
@@ -466,15 +493,14 @@ class _Opening:
             return [root], digest
         files, problems = included_files(self.path, root.include)
         root.problems += problems
-        return self._members(files, (root, digest))
+        return self._members(files, (_as_one_of_several(root), digest))
 
     def _members(self, files: list[Path], root: tuple[Part, str] | None) -> tuple[list[Part], str]:
         if root is None and not files:
             raise FactBaseError([Problem(self.name, None, None, "is a directory with no *.yaml fact file under it")])
-        datas = [read_bytes(path) for path in files]
         names = [os.fspath(path) for path in files]
-        parts = check_parts([(data, name, True, _compress) for data, name in zip(datas, names, strict=True)], self.jobs)
-        digests = [_sha256(data) for data in datas]
+        parts = check_parts([(None, name, True, _marshalled) for name in names], self.jobs)  # each reads its file
+        digests = [part.digest for part in parts]
         roles = ["member"] * len(files)
         if root is not None:
             parts.insert(0, root[0])
@@ -514,8 +540,8 @@ class _Opening:
         root = check_part(data, name, False, _compress)
         del data  # a 1M-entity file is 1.5 GB: not kept through the index build
         if root.include and not root.problems:
-            return _Several(self, (root, digest)).store(read_cache)
-        facts, entities = _checked([root], name, digest)
+            return _Several(self, (_as_one_of_several(root), digest)).store(read_cache)
+        facts, entities = _checked([root], name, digest, False)
         del root
         opened = FactStore(facts, NameIndex.build(entities.kinds_and_labels()), self.warnings)
         entities.name_entities_with(opened.index.name)
@@ -599,21 +625,19 @@ class _Several:
                 return opening._from_cache(cache.read(cache.cache_path(digest, LAYOUT), digest, LAYOUT), digest)
             except (OSError, cache.CacheCorrupt):
                 pass  # rebuilt from the parts below
-        datas: dict[int, bytes] = {}
         for number, name in enumerate(names):
-            if digests[number] is None or (parts[number] is None and not opening.use_cache):
-                datas[number] = read_bytes(name)
-                digests[number] = _sha256(datas[number])
-        for number in range(len(names)):
+            if digests[number] is None and opening.use_cache:  # (one file at a time: never all held at once)
+                digests[number] = _sha256(read_bytes(name))
             if parts[number] is None and opening.use_cache:
-                parts[number] = self._cached_part(names[number], roles[number], digests[number])  # type: ignore[arg-type]
+                parts[number] = self._cached_part(name, roles[number], digests[number])  # type: ignore[arg-type]
         todo = [number for number in range(len(names)) if parts[number] is None]
-        jobs = [(datas.get(n) or read_bytes(names[n]), names[n], roles[n] == "member", _compress) for n in todo]
+        jobs = [(None, names[n], roles[n] == "member", _marshalled) for n in todo]  # each read where it is checked
         for number, part in zip(todo, check_parts(jobs, opening.jobs), strict=True):
             parts[number] = part
+            digests[number] = part.digest  # what was checked (the file may have changed since it was hashed)
         checked: list[Part] = parts  # type: ignore[assignment]
         digest = _base_digest(names, roles, digests)  # type: ignore[arg-type]
-        facts, entities = _checked(checked, opening.name, digest)
+        facts, entities = _checked(checked, opening.name, digest, True)
         opened = FactStore(facts, NameIndex.build(entities.kinds_and_labels()), opening.warnings)
         entities.name_entities_with(opened.index.name)
         if opening.use_cache:
@@ -649,7 +673,7 @@ class _Several:
             digest = _sha256(data)
         part = self._cached_part(name, "root", digest) if self.opening.use_cache else None
         if part is None:
-            part = check_part(data if data is not None else read_bytes(name), name, False, _compress)
+            part = check_part(data if data is not None else read_bytes(name), name, False, _marshalled)
         self.root = (part, digest)
         return part
 
