@@ -611,6 +611,7 @@ class _Several:
         self.memo = cache.known_files(opening.name) if opening.use_cache else None
         self.remembered: dict[str, Any] = self.memo["files"] if self.memo else {}
         self.started = cache.now_ns()
+        self.patterns: list[tuple[str, int, int]] = []  # the named fact file's include: patterns
 
     def store(self, read_cache: bool) -> FactStore:
         opening = self.opening
@@ -619,17 +620,15 @@ class _Several:
         digests = [self._known(name, stat) for name, stat in zip(names, stats, strict=True)]
         if self.root is not None:
             digests[0] = self.root[1]
-        if read_cache and opening.use_cache and all(digests):
-            digest = _base_digest(names, roles, digests)  # type: ignore[arg-type]
-            try:
-                return opening._from_cache(cache.read(cache.cache_path(digest, LAYOUT), digest, LAYOUT), digest)
-            except (OSError, cache.CacheCorrupt):
-                pass  # rebuilt from the parts below
-        for number, name in enumerate(names):
-            if digests[number] is None and opening.use_cache:  # (one file at a time: never all held at once)
-                digests[number] = _sha256(read_bytes(name))
-            if parts[number] is None and opening.use_cache:
-                parts[number] = self._cached_part(name, roles[number], digests[number])  # type: ignore[arg-type]
+        if opening.use_cache:
+            for number, name in enumerate(names):
+                if digests[number] is None:  # changed, or new: hashed (one at a time, never all held at once)
+                    digests[number] = _sha256(read_bytes(name))
+            if read_cache:
+                found = self._from_cache(names, roles, digests, stats)  # type: ignore[arg-type]
+                if found is not None:
+                    return found
+                parts = [part or self._cached_part(names[n], roles[n], digests[n]) for n, part in enumerate(parts)]  # type: ignore[arg-type]
         todo = [number for number in range(len(names)) if parts[number] is None]
         jobs = [(None, names[n], roles[n] == "member", _marshalled) for n in todo]  # each read where it is checked
         for number, part in zip(todo, check_parts(jobs, opening.jobs), strict=True):
@@ -644,6 +643,24 @@ class _Several:
             self._write(opened, digest, checked, todo, (names, roles, digests, stats))
         return opened
 
+    def _from_cache(
+        self, names: list[str], roles: list[str], digests: list[str], stats: list[os.stat_result]
+    ) -> FactStore | None:
+        """The base's cache, when its files are the ones it was written for (their stamps then remembered)."""
+        digest = _base_digest(names, roles, digests)
+        try:
+            found = self.opening._from_cache(cache.read(cache.cache_path(digest, LAYOUT), digest, LAYOUT), digest)
+        except FileNotFoundError:
+            return None
+        except cache.CacheCorrupt:
+            self.opening.warnings.append(f"ignoring a damaged cache file for {self.opening.name}; rebuilding it")
+            return None
+        except OSError:
+            return None
+        if any(self._known(name, stat) is None for name, stat in zip(names, stats, strict=True)):
+            self._remember(names, digests, stats, digest)
+        return found
+
     def _files(self) -> tuple[list[str], list[str], list[Part | None]]:
         """The base's files in order, how each is checked, and the parts already at hand."""
         opening = self.opening
@@ -655,18 +672,23 @@ class _Several:
                 )
             return [os.fspath(path) for path in files], ["member"] * len(files), [None] * len(files)
         root = self._root()
-        files, problems = included_files(opening.path, root.include)
+        files, problems = included_files(opening.path, self.patterns)
         if problems:
             raise FactBaseError(problems)
         names = [opening.name, *(os.fspath(path) for path in files)]
         return names, ["root"] + ["member"] * len(files), [root] + [None] * len(files)
 
-    def _root(self) -> Part:
-        """The named fact file's part: as given, from its cache, or read and checked now."""
+    def _root(self) -> Part | None:
+        """The named fact file's part (as given, from its cache, or read and checked now), or None when it
+        has not changed since its patterns were remembered (they are all a warm start needs of it)."""
         if self.root is not None:
+            self.patterns = self.root[0].include
             return self.root[0]
         name = self.opening.name
         digest = self._known(name, self._stat(name))
+        if digest is not None and self.memo is not None and self.memo.get("root") == digest:
+            self.patterns = [tuple(pattern) for pattern in self.memo.get("include", [])]
+            return None
         data = None
         if digest is None:
             data = read_bytes(name)
@@ -675,6 +697,7 @@ class _Several:
         if part is None:
             part = check_part(data if data is not None else read_bytes(name), name, False, _marshalled)
         self.root = (part, digest)
+        self.patterns = part.include
         return part
 
     def _stat(self, name: str) -> os.stat_result:
@@ -705,13 +728,34 @@ class _Several:
             except OSError:
                 pass  # costs speed next time, not the answer
         self.opening._write_cache(opened, cache.cache_path(digest, LAYOUT), None, digest, self.started)
+        self._remember(names, digests, stats, digest)
+        self._forget(names, roles, digests, digest)
+
+    def _forget(self, names: list[str], roles: list[str], digests: list[str], digest: str) -> None:
+        """Remove what an edit replaced: the base's old cache and the old parts of the files that changed."""
+        if self.memo is None:
+            return
+        stale = []
+        if self.memo.get("digest") not in (None, digest):
+            stale.append(cache.cache_path(self.memo["digest"], LAYOUT))
+        for name, role, file_digest in zip(names, roles, digests, strict=True):
+            before = self.remembered.get(os.path.abspath(name))
+            if before is not None and before[1] != file_digest and before[1] not in digests:
+                stale.append(cache.part_path(before[1], role, LAYOUT))
+        for path in stale:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass  # a read-only cache folder keeps them; it costs space, not the answer
+
+    def _remember(self, names: list[str], digests: list[str], stats: list[os.stat_result], digest: str) -> None:
         remembered = {
             os.path.abspath(name): (cache.stamp(name, stat), file_digest)
             for name, stat, file_digest in zip(names, stats, digests, strict=True)
             if not cache.racy(stat, self.started)
         }
-        include = self.root[0].include if self.root is not None else []
-        cache.remember_files(self.opening.name, {"files": remembered, "include": include, "digest": digest})
+        memo = {"files": remembered, "include": self.patterns, "root": digests[0], "digest": digest}
+        cache.remember_files(self.opening.name, memo)
 
 
 def complete_names(

@@ -186,6 +186,9 @@ def test_editing_one_file_checks_that_file_alone(
     assert checked_files == [str(edited)]
     assert catalog.get("charles-babbage").summary == "Inventor of engines."  # type: ignore[union-attr]
     assert catalog.get("ada-lovelace").claims[0].related_name == "Charles Babbage"  # type: ignore[union-attr]
+    # what the edit replaced is gone: one cache for the base, one part per file
+    assert len(list(isolated_cache.glob("*.cache"))) == 1
+    assert len(list(isolated_cache.glob("parts/*.part"))) == 3
 
 
 def test_a_deleted_or_added_file_is_noticed(tmp_path: Path, isolated_cache: Path, trust_timestamps: None) -> None:
