@@ -161,6 +161,68 @@ def check_parts(jobs: Sequence[tuple[bytes | None, str, bool, Keep]], workers: i
         return list(pool.map(_check_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
 
 
+# -- one large file, in pieces ----------------------------------------------------------------------
+_PIECE_MIN_BYTES = 4 << 20  # smaller files are checked whole: a process costs more than it saves
+_SHARED: dict[str, bytes] = {}  # the file being checked in pieces, inherited by forked workers
+
+
+def entity_pieces(data: bytes, pieces: int) -> list[tuple[int, int]] | None:
+    """Where to cut a fact file into ``pieces`` runs of whole entities: ``(start, end)`` byte ranges, the
+    first holding everything before the entities too; None unless the file has the plain layout.
+
+    The plain layout: ``entities:`` alone on its line is the last top-level key (no ``include:``),
+    and its items begin with the same indentation and ``- ``, so a line that begins so is a new
+    entity and nothing else. A cut anywhere else (inside a quoted text) leaves a piece that does
+    not parse, and the store then checks the file whole, so a cut never changes the answer.
+    """
+    import re  # noqa: PLC0415 (lazy: only a large cold load)
+
+    head = re.search(rb"(?m)^entities:[ \t]*(?:#[^\n]*)?\r?\n", data)
+    if head is None or pieces < 2 or len(data) < _PIECE_MIN_BYTES or re.search(rb"(?m)^include:", data[: head.start()]):
+        return None
+    if re.compile(rb"\n[^ #\r\n]").search(data, head.end() - 1):  # another top-level line after the entities
+        return None
+    first = re.compile(rb"(?m)^( +)- ").search(data, head.end())
+    if first is None:
+        return None
+    item = re.compile(rb"\n" + re.escape(first.group(1)) + rb"- ")
+    starts = [match.start() + 1 for match in item.finditer(data, head.end() - 1)]
+    if len(starts) < pieces * 2:
+        return None
+    cuts = [starts[len(starts) * k // pieces] for k in range(1, pieces)]
+    bounds = [0, *cuts, len(data)]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _check_piece(job: tuple[int, int, str, Keep]) -> Part:
+    """One piece of ``_SHARED["data"]``: the first checked as the file, the others as its entities alone,
+    blank lines standing in for what comes before them so that every position is the file's."""
+    start, end, name, keep = job
+    data = _SHARED["data"]
+    if start == 0:
+        return check_part(data[:end], name, False, keep)
+    line = data.count(b"\n", 0, start) + 1
+    return check_part(b"\n" * (line - 2) + b"entities:\n" + data[start:end], name, True, keep)
+
+
+def check_in_pieces(data: bytes, name: str, workers: int, keep: Keep) -> list[Part] | None:
+    """A large fact file checked in ``workers`` pieces at once (forked processes share its bytes), or
+    None when it is small, not of the plain layout, or the platform cannot fork."""
+    import multiprocessing  # noqa: PLC0415 (lazy: only a large cold load)
+
+    pieces = entity_pieces(data, workers) if workers > 1 else None
+    if pieces is None or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 (lazy: only a large cold load)
+
+    _SHARED["data"] = data
+    try:
+        with ProcessPoolExecutor(max_workers=len(pieces), mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_check_piece, [(start, end, name, keep) for start, end in pieces]))
+    finally:
+        _SHARED.clear()
+
+
 def default_jobs() -> int:
     """``$FACTCLI_JOBS`` when it is a positive number, else the CPUs this process may use."""
     value = os.environ.get("FACTCLI_JOBS", "")

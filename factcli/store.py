@@ -29,6 +29,7 @@ from .model import Citation, Claim, Entity, FactBase, PartialDate, Period, Sourc
 from .parts import (
     Combined,
     Part,
+    check_in_pieces,
     check_part,
     check_parts,
     combine,
@@ -537,17 +538,30 @@ class _Opening:
                 if stat is not None:
                     cache.remember_digest(name, stat, digest, started)
                 return cached
-        root = check_part(data, name, False, _compress)
-        del data  # a 1M-entity file is 1.5 GB: not kept through the index build
-        if root.include and not root.problems:
-            return _Several(self, (_as_one_of_several(root), digest)).store(read_cache)
-        facts, entities = _checked([root], name, digest, False)
-        del root
+        pieces = self._in_pieces(data)
+        if pieces is not None:
+            facts, entities = _fact_base(pieces, name, digest, False)
+        else:
+            root = check_part(data, name, False, _compress)
+            if root.include and not root.problems:
+                return _Several(self, (_as_one_of_several(root), digest)).store(read_cache)
+            facts, entities = _checked([root], name, digest, False)
+            del root
+        del data, pieces  # a 1M-entity file is 1.5 GB: not kept through the index build
         opened = FactStore(facts, NameIndex.build(entities.kinds_and_labels()), self.warnings)
         entities.name_entities_with(opened.index.name)
         if target is not None:
             self._write_cache(opened, target, stat, digest, started)
         return opened
+
+    def _in_pieces(self, data: bytes) -> Combined | None:
+        """A large fact file checked in pieces at once; None when it cannot be, or has any problem (it is
+        then checked whole, so that its problems are reported as they are for a file checked whole)."""
+        pieces = check_in_pieces(data, self.name, self.jobs, _compress)
+        if pieces is None:
+            return None
+        combined = combine(pieces)
+        return None if combined.failed or any(piece.problems for piece in pieces) else combined
 
     def _cached(self, target: Path, digest: str) -> FactStore | None:
         try:

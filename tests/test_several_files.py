@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from factcli import cache, store
+from factcli import cache, parts, store
 from factcli.errors import FactBaseError
 from factcli.query import PEOPLE_AND_ORGANIZATIONS, Catalog
 
@@ -253,3 +253,80 @@ def test_a_folder_without_fact_files_is_one_clear_error(tmp_path: Path, isolated
     assert result.stderr.decode().strip() == (
         f"factcli: {tmp_path / 'empty'}: is a directory with no *.yaml fact file under it"
     )
+
+
+# -- one large file, checked in pieces at once ------------------------------------------------------
+def _many(count: int, extra: str = "") -> str:
+    people = "".join(
+        f"  - id: person-{n}\n    kind: person\n    name: Person Number{n}\n    summary: Someone.\n    claims:\n"
+        f"      - text: Met person {max(n - 1, 0)}.\n        relation: met-with\n        related: person-{max(n - 1, 0)}\n"
+        f'        citations:\n          - source: s{1 + n % 2}\n            quote: "met"\n'
+        for n in range(count)
+    )
+    return SOURCES + "entities:\n" + people + extra
+
+
+@pytest.fixture
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parts, "_PIECE_MIN_BYTES", 0)  # a fixture-sized file is cut too (forked workers inherit it)
+
+
+def test_a_file_in_pieces_writes_the_cache_one_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_pieces: None
+) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_text(_many(40), encoding="utf-8")
+    assert parts.entity_pieces(path.read_bytes(), 2) is not None
+    written = []
+    for jobs in (1, 2):
+        directory = tmp_path / f"cache-{jobs}"
+        monkeypatch.setenv("FACTCLI_CACHE_DIR", str(directory))
+        catalog = Catalog.open(path, jobs=jobs)
+        assert catalog.get("person-39").claims[0].related_name == "Person Number38"  # type: ignore[union-attr]
+        [written_cache] = directory.glob("*.cache")
+        written.append(written_cache.read_bytes())
+    assert written[0] == written[1]
+
+
+def test_a_file_in_pieces_reports_problems_as_one_process_does(tmp_path: Path, small_pieces: None) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_text(
+        _many(40).replace("related: person-30", "related: person-x").replace("id: person-35", "id: person-3")
+    )
+    reported = []
+    for jobs in (1, 2):
+        with pytest.raises(FactBaseError) as raised:
+            Catalog.open(path, use_cache=False, jobs=jobs)
+        reported.append([str(problem) for problem in raised.value.problems])
+    assert reported[0] == reported[1]
+    assert any("duplicate entity id 'person-3' (first at line" in line for line in reported[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _many(40, "include:\n  - x.yaml\n"),  # a top-level key after the entities
+        "include: []\n" + _many(40),  # include: before them
+        SOURCES + "entities: [" + ", ".join(f"{{id: p{n}}}" for n in range(40)) + "]\n",  # flow style
+    ],
+    ids=["key-after", "include", "flow"],
+)
+def test_only_the_plain_layout_is_cut(text: str, small_pieces: None) -> None:
+    assert parts.entity_pieces(text.encode(), 2) is None
+
+
+def test_a_cut_inside_a_quoted_text_changes_nothing(tmp_path: Path, small_pieces: None) -> None:
+    quoted = '    summary: "A text that runs on\n  - id: not-an-entity\n  and on."\n'
+    text = _many(40).replace("name: Person Number19\n    summary: Someone.\n", "name: Person Number19\n" + quoted)
+    path = tmp_path / "many.yaml"
+    path.write_text(text, encoding="utf-8")
+    [(_, cut), _] = parts.entity_pieces(text.encode(), 2)  # type: ignore[misc]
+    assert text.encode()[cut:].startswith(b"  - id: not-an-entity")  # the cut falls inside the text
+    outcomes = []
+    for jobs in (1, 2):
+        try:
+            catalog = Catalog.open(path, use_cache=False, jobs=jobs)
+            outcomes.append(("ok", [entity.summary for entity in catalog.entities()]))
+        except FactBaseError as error:
+            outcomes.append(("error", [str(problem) for problem in error.problems]))
+    assert outcomes[0] == outcomes[1]
