@@ -256,7 +256,9 @@ class Elsewhere:
         member: bool = False,
         sources: dict[str, Source] | None = None,
         ids: Any = (),
+        base: str | None = None,
     ) -> None:
+        self.base = base  # what a source's file with a / is relative to (the fact file, or the folder)
         self.deferred = deferred
         self.member = member
         self.sources = sources or {}
@@ -324,10 +326,10 @@ def _validate(
     source_texts = None
     fidelity = None
     if sources_dir is not None:
-        paragraphs = _read_sources(checker, sources, source_pos, sources_dir, hash_pos)
+        paragraphs = _read_sources(checker, sources, source_pos, sources_dir, hash_pos, elsewhere.base)
         if elsewhere.sources:  # the others' texts too (their problems are reported with their files)
             others = {key: value for key, value in elsewhere.sources.items() if key not in sources}
-            paragraphs.update(_read_sources(_Checker(checker.name), others, {}, sources_dir, {}))
+            paragraphs.update(_read_sources(_Checker(checker.name), others, {}, sources_dir, {}, elsewhere.base))
         source_texts = {source_id: text.replace("\n", " ") for source_id, text in paragraphs.items()}
         fidelity = Fidelity(known, paragraphs, review)
     cited = elsewhere.cited if elsewhere.deferred else known
@@ -728,6 +730,7 @@ def _read_sources(
     source_pos: dict[str, tuple[int, int]],
     sources_dir: str | os.PathLike[str],
     hash_pos: dict[str, tuple[int, int]],
+    base: str | None = None,
 ) -> dict[str, str]:
     directory = Path(sources_dir)
     if not directory.is_dir():
@@ -735,7 +738,7 @@ def _read_sources(
         return {}
     texts = {}
     for source_id, source in sources.items():
-        path = source_path(source.file, directory, checker.name)
+        path = source_path(source.file, directory, base or checker.name)
         try:
             data = path.read_bytes()
         except OSError:

@@ -40,9 +40,10 @@ def read_text_file(path: str | os.PathLike[str], limit: int) -> bytes:
 
 def source_path(file: str, sources_dir: str | os.PathLike[str], facts_path: str | os.PathLike[str]) -> Path:
     """Where a source's text is: a bare name in ``sources_dir`` (``check --sources DIR``); a path
-    with a ``/`` (``sources/x.txt``, as ``sources add`` records it) beside the fact file."""
+    with a ``/`` (``sources/x.txt``, as ``sources add`` records it) beside the fact file, or in the
+    folder when the fact base is a folder of files."""
     if "/" in file:
-        return Path(facts_path).parent / file
+        return (Path(facts_path) if os.path.isdir(facts_path) else Path(facts_path).parent) / file
     return Path(sources_dir) / file
 
 

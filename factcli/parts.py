@@ -313,6 +313,7 @@ def recheck(
     *,
     sources_dir: str | os.PathLike[str] | None = None,
     review: list[Review] | None = None,
+    base: str | None = None,
 ) -> list[Problem]:
     """The second pass over one file: checked whole, its citations and references resolved against
     every file, each problem at its position."""
@@ -322,7 +323,7 @@ def recheck(
     own = set(part.ids)
     others = {source.id: source for other in parts if other is not part for source in other.sources}
     ids = _OtherIds(combined.ids, own)
-    elsewhere = Elsewhere(member=len(parts) > 1 or bool(part.include), sources=others, ids=ids)
+    elsewhere = Elsewhere(member=len(parts) > 1 or bool(part.include), sources=others, ids=ids, base=base)
     data = read_bytes(part.name)
     tree, problems = parse_tree(decode(data, part.name), part.name)
     _, more = validate(tree, part.name, sources_dir=sources_dir, review=review, elsewhere=elsewhere)

@@ -372,7 +372,7 @@ def load(
     problems = problems_of(parts, combined)
     if not problems and sources_dir is not None:  # the second pass, with the texts: every file whole
         for number in range(len(parts)):
-            problems += recheck(parts, number, combined, sources_dir=sources_dir, review=review)
+            problems += recheck(parts, number, combined, sources_dir=sources_dir, review=review, base=opening.name)
     if problems:
         raise FactBaseError(problems)
     facts, entities = _fact_base(combined, opening.name, digest, len(parts) > 1 or bool(parts[0].include))

@@ -330,3 +330,28 @@ def test_a_cut_inside_a_quoted_text_changes_nothing(tmp_path: Path, small_pieces
         except FactBaseError as error:
             outcomes.append(("error", [str(problem) for problem in error.problems]))
     assert outcomes[0] == outcomes[1]
+
+
+def test_check_sources_holds_every_file_to_the_texts(tmp_path: Path, isolated_cache: Path) -> None:
+    texts = {
+        "texts/s1.txt": "Ada worked with Babbage on the engine.\n",
+        "texts/s2.txt": "He built the Analytical Engine.\n",
+    }
+    base = _folder(
+        tmp_path / "base",
+        {
+            "sources.yaml": SOURCES.replace("file: s1.txt", "file: texts/s1.txt").replace(
+                "file: s2.txt", "file: texts/s2.txt"
+            ),
+            "a.yaml": PEOPLE_A,
+            "b.yaml": PEOPLE_B.replace('"the Analytical Engine"', '"the Difference Engine"'),
+            **texts,
+        },
+    )
+    result = run_factcli("check", "--facts", str(base), "--sources", str(tmp_path))
+    assert result.returncode == 2
+    lines = result.stderr.decode().splitlines()
+    assert lines[0] == f"{base / 'b.yaml'}:10:20: the quote does not appear in texts/s2.txt: 'the Difference Engine'"
+    (base / "b.yaml").write_text(PEOPLE_B, encoding="utf-8")
+    result = run_factcli("check", "--facts", str(base), "--sources", str(tmp_path))
+    assert result.returncode == 0, result.stderr
