@@ -36,8 +36,8 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from itertools import accumulate, pairwise, repeat, zip_longest
-from operator import add, and_, le, lshift, lt, mul, or_, rshift
+from itertools import accumulate, islice, pairwise, repeat, zip_longest
+from operator import add, and_, le, lt, or_, rshift
 from typing import Any, Literal
 
 from .normalize import fold, folded_variants
@@ -156,8 +156,17 @@ class NameIndex:
     # -- building ---------------------------------------------------------------------------
     @classmethod
     def build(cls, entries: Iterable[tuple[str, Sequence[str]]]) -> NameIndex:
-        """Index ``(kind, labels)`` per entity, the entity's ordinal being its position."""
-        return cls.merge([cls.part(entries)])
+        """Index ``(kind, labels)`` per entity, the entity's ordinal being its position.
+
+        Made of parts of ``_BUILD_PART`` entities: the same index as one part would make, sooner
+        (at 100k, 3.5 s rather than 4.5 s: the small parts' dictionaries are freed as they go,
+        and the garbage collector has fewer live objects to go over).
+        """
+        remaining = iter(entries)
+        parts = []
+        while chunk := list(islice(remaining, _BUILD_PART)):
+            parts.append(cls.part(chunk))
+        return cls.merge(parts)
 
     @staticmethod
     def part(entries: Iterable[tuple[str, Sequence[str]]]) -> IndexPart:
@@ -174,7 +183,7 @@ class NameIndex:
             raise ValueError("too many entities for one name index")
         vocabulary = sorted(set().union(*(part.vocabulary for part in parts)))
         token_id = {token: n for n, token in enumerate(vocabulary)}
-        remaps = [[token_id[token] for token in part.vocabulary] for part in parts]
+        remaps = [[token_id[token] << 32 for token in part.vocabulary] for part in parts]
         kind_names, entity_sections = _merged_entities(parts)
         grams, gram_sections = _gram_sections(vocabulary)
         sections = {
@@ -505,6 +514,7 @@ class NameIndex:
 
 
 # -- building -------------------------------------------------------------------------------
+_BUILD_PART = 1000  # entities per part of an index ``build`` makes at once
 _ORDINAL_LIMIT = 1 << 32  # ordinals are stored as unsigned 32-bit integers
 _LOW = _ORDINAL_LIMIT - 1
 _PART_FORMAT = ("factcli-index-part", 1, sys.byteorder)  # what ``IndexPart.dump`` writes first
@@ -831,11 +841,13 @@ def _sorted_by_key(items: list[int]) -> tuple[array[int], Counter[int]]:
 
 
 def _merged_postings(parts: Sequence[IndexPart], bases: list[int], remaps: list[list[int]]) -> dict[str, array[int]]:
-    """Each vocabulary entry's entities, one list after another (every entry has one at least)."""
+    """Each vocabulary entry's entities, one list after another (every entry has one at least).
+
+    ``remaps``: per part, the merged vocabulary id of each of its name parts, shifted 32 bits up.
+    """
     items: list[int] = []
     for part, base, remap in zip(parts, bases, remaps, strict=False):
-        tokens = map(lshift, map(remap.__getitem__, part.post_tokens), repeat(32))
-        items += map(or_, tokens, _shifted(part.post, base))
+        items += map(or_, map(remap.__getitem__, part.post_tokens), _shifted(part.post, base))
     post, counts = _sorted_by_key(items)
     return {"post_off": array("I", accumulate(counts.values(), initial=0)), "post": post}
 
@@ -844,13 +856,13 @@ def _merged_pairs(
     parts: Sequence[IndexPart], bases: list[int], remaps: list[list[int]], vocabulary_size: int
 ) -> dict[str, array[int]]:
     """The pair lists in the order of their keys, ``first id * width + second id``, and where each
-    first id's keys begin."""
+    first id's keys begin (``remaps`` as for ``_merged_postings``)."""
     width = max(vocabulary_size, 1)
     items: list[int] = []
-    for part, base, remap in zip(parts, bases, remaps, strict=False):
-        firsts = map(mul, map(remap.__getitem__, part.pair_first), repeat(width << 32))
-        seconds = map(lshift, map(remap.__getitem__, part.pair_second), repeat(32))
-        items += map(or_, map(add, firsts, seconds), _shifted(part.pair_post, base))
+    for part, base, seconds in zip(parts, bases, remaps, strict=False):
+        firsts = [second * width for second in seconds]
+        pairs = map(add, map(firsts.__getitem__, part.pair_first), map(seconds.__getitem__, part.pair_second))
+        items += map(or_, pairs, _shifted(part.pair_post, base))
     pair_post, counts = _sorted_by_key(items)
     keys = list(counts)
     pair_dir = array("I", [bisect.bisect_left(keys, n * width) for n in range(vocabulary_size + 1)])
@@ -878,8 +890,11 @@ def _gram_sections(vocabulary: list[str]) -> tuple[list[str], dict[str, array[in
 
 def _deletion_sections(vocabulary: list[str]) -> dict[str, array[int]]:
     """The hashes of the vocabulary's single-letter deletions, sorted, each with its vocabulary id."""
-    deletions = sorted((_hash(key), n) for n, token in enumerate(vocabulary) for key in _deletions(token))
-    return {"del_keys": array("I", [key for key, _ in deletions]), "del_tokens": array("I", [n for _, n in deletions])}
+    deletions = sorted(_hash(key) << 32 | n for n, token in enumerate(vocabulary) for key in _deletions(token))
+    return {
+        "del_keys": array("I", map(rshift, deletions, repeat(32))),
+        "del_tokens": array("I", map(and_, deletions, repeat(_LOW))),
+    }
 
 
 def _merged_squashed(parts: Sequence[IndexPart], bases: list[int]) -> dict[str, array[int]]:

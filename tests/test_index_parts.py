@@ -27,6 +27,8 @@ from factcli import index as index_module
 from factcli.index import IndexPart, NameIndex
 from factcli.store import FactStore
 
+from .test_index import synthetic
+
 Entries = list[tuple[str, list[str]]]
 
 
@@ -103,6 +105,11 @@ def test_parts_of_the_shipped_base_merge_into_the_index_build_makes(shipped: Ent
     index = merged(shipped, [5, 5, third])
     for text in ("jenkins", "megumi yokota", "kim jongil"):
         assert index.shortlist(text) == reference_build(shipped).shortlist(text)
+
+
+def test_build_of_more_entities_than_one_part_holds_is_the_same_index() -> None:
+    entries = synthetic(2 * index_module._BUILD_PART + 77)
+    assert tables(NameIndex.build(iter(entries))) == tables(reference_build(entries))
 
 
 def test_no_parts_and_empty_parts_merge_into_the_empty_index() -> None:
