@@ -25,6 +25,12 @@ ordinals, the ones an exhaustive scan would put first among equal scores.
 
 Every table is a flat array, so the cache (``cache.py``) stores the index as a few byte strings
 and a warm process maps them without building any Python object per entity.
+
+An index is made of parts (``IndexPart``): ``NameIndex.part`` does the per-entity work for some
+entities, their ordinals counted from 0, and ``NameIndex.merge`` lays parts side by side without
+looking at an entity again (at 100k entities in 100 parts, ~0.7 s against ~3.5 s for the parts),
+so a fact base of many files can rebuild its index from the cached parts of the files that did
+not change. ``build`` merges parts of ``_BUILD_PART`` entities.
 """
 
 from __future__ import annotations
@@ -904,6 +910,7 @@ def _merged_squashed(parts: Sequence[IndexPart], bases: list[int]) -> dict[str, 
     for part, base in zip(parts, bases, strict=False):
         keys.frombytes(_plus(part.squashed, base))
     ordered = keys.tolist()
+    del keys  # 8 bytes a key, freed before the list's 40 a key are sorted and copied (peak memory)
     ordered.sort()  # a concatenation of sorted runs, one a part
     shift = 64 - _SQUASH_BUCKET_BITS
     directory = array("I", [bisect.bisect_left(ordered, bucket << shift) for bucket in range(1 << _SQUASH_BUCKET_BITS)])
