@@ -689,7 +689,7 @@ class IndexPart:
 
 class _Gathered:
     """One pass over the entities: their kinds and labels as flat tables, and the entities of each
-    name part, pair of parts and label run together, for ``NameIndex.build`` to lay out."""
+    name part, pair of parts and label run together, for ``_part_of`` to lay out."""
 
     def __init__(self, entries: Iterable[tuple[str, Sequence[str]]]) -> None:
         self.by_token: dict[str, list[int]] = {}
