@@ -56,6 +56,9 @@ def reference_build(entries: Entries) -> NameIndex:
     )
     squash_dir.append(len(squashed))
     grams, gram_sections = index_module._gram_sections(vocabulary)
+    deletions = sorted(
+        (index_module._hash(key), n) for n, token in enumerate(vocabulary) for key in index_module._deletions(token)
+    )
     sections = {
         **gathered.sections,
         "post_off": post_off,
@@ -65,7 +68,8 @@ def reference_build(entries: Entries) -> NameIndex:
         "pair_post": pair_post,
         "pair_dir": pair_dir,
         **gram_sections,
-        **index_module._deletion_sections(vocabulary),
+        "del_keys": array("I", [key for key, _ in deletions]),
+        "del_tokens": array("I", [n for _, n in deletions]),
         "squashed": squashed,
         "squash_dir": squash_dir,
     }
