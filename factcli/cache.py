@@ -160,7 +160,8 @@ def write(
                     index.grams,
                     index.kind_names,
                     table,
-                )
+                ),
+                2,  # no back-references: the same bytes whatever else holds the strings (a parallel load)
             )
             out.write(meta)
             out.seek(0)

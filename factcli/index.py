@@ -620,7 +620,7 @@ class IndexPart:
     def dump(self) -> bytes:
         """The part as bytes for a cache file: a CRC-32, then marshal data (arrays as their bytes)."""
         fields = tuple(value.tobytes() if isinstance(value, array) else value for value in self._fields())
-        payload = marshal.dumps((_PART_FORMAT, fields))
+        payload = marshal.dumps((_PART_FORMAT, fields), 2)  # no back-references: the same bytes from any process
         return zlib.crc32(payload).to_bytes(4, "little") + payload
 
     @classmethod

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import FactBaseError, Problem
+from .index import IndexPart, NameIndex
 from .load import decode, parse_tree, read_bytes
 from .model import Entity, Source
 
@@ -87,11 +88,13 @@ class Part:
         "unresolved_ids",
         "problems",
         "digest",
+        "index",
     )
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.digest = ""  # SHA-256 of the bytes checked, when check_part read them itself
+        self.index: IndexPart | None = None  # what its entities give the name index (NameIndex.part)
         self.sources: list[Source] = []
         self.source_pos: list[tuple[int, int]] = []
         self.include: list[tuple[str, int, int]] = []  # the root's patterns, with where each is
@@ -115,9 +118,14 @@ def check_part(data: bytes | None, name: str, member: bool, keep: Keep) -> Part:
         from .check import Elsewhere, EntityStream, validate  # noqa: PLC0415 (lazy: a warm start never checks)
 
         elsewhere = Elsewhere(deferred=True, member=member)
+        labels: list[tuple[str, list[str]]] = []  # (kind, labels) of each entity kept, for its index part
 
-        tree, problems = parse_tree(decode(data, name), name, on_entity=EntityStream(name, keep, elsewhere))
-        checked, more = validate(tree, name, keep=keep, elsewhere=elsewhere)
+        def keeping(entity: Entity) -> bytes:
+            labels.append((entity.kind, [entity.name, *entity.aliases, *entity.outside_aliases]))
+            return keep(entity)
+
+        tree, problems = parse_tree(decode(data, name), name, on_entity=EntityStream(name, keeping, elsewhere))
+        checked, more = validate(tree, name, keep=keeping, elsewhere=elsewhere)
     except FactBaseError as error:
         part.problems = error.problems
         return part
@@ -134,6 +142,7 @@ def check_part(data: bytes | None, name: str, member: bool, keep: Keep) -> Part:
     part.unresolved_sources = checked.unresolved_sources
     part.unresolved_ids = checked.unresolved_ids
     part.include = _include_positions(tree, checked.include)
+    part.index = NameIndex.part(labels)  # (a clean file: every entity was kept once, in file order)
     return part
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from . import cache
 from .errors import FactBaseError, Problem
-from .index import NameIndex
+from .index import IndexPart, NameIndex
 from .load import default_facts_path, max_bytes, read_bytes
 from .model import Citation, Claim, Entity, FactBase, PartialDate, Period, Source
 from .parts import (
@@ -398,6 +398,11 @@ def _checked(parts: list[Part], name: str, digest: str, several: bool) -> tuple[
     return _fact_base(combined, name, digest, several)
 
 
+def _index_of(parts: list[Part]) -> NameIndex:
+    """The name index of the parts' entities, from what each part's checking gave (no entity decoded)."""
+    return NameIndex.merge([part.index for part in parts if part.index is not None])
+
+
 def _as_one_of_several(part: Part) -> Part:
     """The named fact file, checked as a file on its own, found to include others: its records as theirs."""
     part.records = [zlib.decompress(record) for record in part.records]
@@ -451,13 +456,16 @@ def _part_payload(part: Part) -> bytes:
             part.records,
             sorted(part.unresolved_sources),
             sorted(part.unresolved_ids),
+            part.index.dump() if part.index is not None else b"",
         ),
         _MARSHAL_VERSION,
     )
 
 
 def _part_from_payload(payload: bytes, name: str) -> Part:
-    sources, source_pos, include, ids, id_pos, records, unresolved_sources, unresolved_ids = marshal.loads(payload)
+    sources, source_pos, include, ids, id_pos, records, unresolved_sources, unresolved_ids, index = marshal.loads(
+        payload
+    )
     part = Part(name)
     part.sources = [_source_from_record(record) for record in sources]
     part.source_pos = [tuple(pos) for pos in source_pos]
@@ -467,6 +475,9 @@ def _part_from_payload(payload: bytes, name: str) -> Part:
     part.records = list(records)
     part.unresolved_sources = set(unresolved_sources)
     part.unresolved_ids = set(unresolved_ids)
+    part.index = IndexPart.load(index)
+    if part.index.size != len(part.ids):
+        raise cache.CacheCorrupt("the part's index does not match its entities")
     if not (len(part.ids) == len(part.id_pos) == len(part.records) and len(part.sources) == len(part.source_pos)):
         raise cache.CacheCorrupt("the part's tables do not agree")
     return part
@@ -538,30 +549,28 @@ class _Opening:
                 if stat is not None:
                     cache.remember_digest(name, stat, digest, started)
                 return cached
-        pieces = self._in_pieces(data)
-        if pieces is not None:
-            facts, entities = _fact_base(pieces, name, digest, False)
-        else:
+        parts = self._in_pieces(data)
+        if parts is None:
             root = check_part(data, name, False, _compress)
             if root.include and not root.problems:
                 return _Several(self, (_as_one_of_several(root), digest)).store(read_cache)
-            facts, entities = _checked([root], name, digest, False)
-            del root
-        del data, pieces  # a 1M-entity file is 1.5 GB: not kept through the index build
-        opened = FactStore(facts, NameIndex.build(entities.kinds_and_labels()), self.warnings)
+            parts = [root]
+        del data  # a 1M-entity file is 1.5 GB: not kept through the index build
+        facts, entities = _checked(parts, name, digest, False)
+        opened = FactStore(facts, _index_of(parts), self.warnings)
+        del parts
         entities.name_entities_with(opened.index.name)
         if target is not None:
             self._write_cache(opened, target, stat, digest, started)
         return opened
 
-    def _in_pieces(self, data: bytes) -> Combined | None:
+    def _in_pieces(self, data: bytes) -> list[Part] | None:
         """A large fact file checked in pieces at once; None when it cannot be, or has any problem (it is
         then checked whole, so that its problems are reported as they are for a file checked whole)."""
         pieces = check_in_pieces(data, self.name, self.jobs, _compress)
-        if pieces is None:
+        if pieces is None or any(piece.problems for piece in pieces) or combine(pieces).failed:
             return None
-        combined = combine(pieces)
-        return None if combined.failed or any(piece.problems for piece in pieces) else combined
+        return pieces
 
     def _cached(self, target: Path, digest: str) -> FactStore | None:
         try:
@@ -651,7 +660,7 @@ class _Several:
         checked: list[Part] = parts  # type: ignore[assignment]
         digest = _base_digest(names, roles, digests)  # type: ignore[arg-type]
         facts, entities = _checked(checked, opening.name, digest, True)
-        opened = FactStore(facts, NameIndex.build(entities.kinds_and_labels()), opening.warnings)
+        opened = FactStore(facts, _index_of(checked), opening.warnings)
         entities.name_entities_with(opened.index.name)
         if opening.use_cache:
             self._write(opened, digest, checked, todo, (names, roles, digests, stats))
