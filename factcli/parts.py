@@ -161,13 +161,35 @@ def _check_one(job: tuple[bytes | None, str, bool, Keep]) -> Part:
 def check_parts(jobs: Sequence[tuple[bytes | None, str, bool, Keep]], workers: int) -> list[Part]:
     """``check_part`` for each job, in a pool of ``workers`` processes when there are several; the parts
     come back in the order of the jobs, so what follows does not depend on which process was quicker."""
-    workers = min(workers, len(jobs))
-    if workers <= 1:
-        return [_check_one(job) for job in jobs]
+    return start_checking(jobs, workers if len(jobs) > 1 else 1)()
+
+
+def start_checking(jobs: Sequence[tuple[bytes | None, str, bool, Keep]], workers: int) -> Callable[[], list[Part]]:
+    """Start ``check_part`` on each job and return what collects the parts, in the order of the jobs.
+
+    With ``workers`` > 1 they are checked in a pool (of at most one process per job) while the
+    caller goes on, say reading the parts of the files that did not change; otherwise they are
+    checked when collected.
+    """
+    if workers <= 1 or not jobs:
+        return lambda: [_check_one(job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 (lazy: only a cold load of several files)
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_check_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    workers = min(workers, len(jobs))
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        parts = pool.map(_check_one, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+
+    def collect() -> list[Part]:
+        try:
+            return list(parts)
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    return collect
 
 
 # -- one large file, in pieces ----------------------------------------------------------------------
@@ -267,6 +289,13 @@ def combine(parts: Sequence[Part]) -> Combined:
             else:
                 message = f"duplicate source id {source.id!r} (first at {_where(parts, first)})"
                 combined.failed.setdefault(number, []).append(Problem(part.name, line, column, message))
+    every = set().union(*(part.ids for part in parts))
+    if len(every) == sum(len(part.ids) for part in parts):  # no id in two files: the usual case, at C speed
+        for part in parts:
+            combined.ids += part.ids
+            combined.records += part.records
+        _unresolved(parts, combined, every)
+        return combined
     entity_at: dict[str, int] = {}  # id -> part number
     for number, part in enumerate(parts):
         for entity_id, packed, record in zip(part.ids, part.id_pos, part.records, strict=True):
@@ -279,12 +308,15 @@ def combine(parts: Sequence[Part]) -> Combined:
             entity_at[entity_id] = number
             combined.ids.append(entity_id)
             combined.records.append(record)
-    for number, part in enumerate(parts):
-        if any(name not in combined.sources for name in part.unresolved_sources) or any(
-            name not in entity_at for name in part.unresolved_ids
-        ):
-            combined.failed.setdefault(number, [])
+    _unresolved(parts, combined, entity_at.keys())
     return combined
+
+
+def _unresolved(parts: Sequence[Part], combined: Combined, ids: Any) -> None:
+    """Mark the parts citing a source or naming an entity that no file holds."""
+    for number, part in enumerate(parts):
+        if not (part.unresolved_sources <= combined.sources.keys() and part.unresolved_ids <= ids):
+            combined.failed.setdefault(number, [])
 
 
 def _unpack(packed: int) -> tuple[int, int]:

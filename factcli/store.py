@@ -38,6 +38,7 @@ from .parts import (
     included_files,
     problems_of,
     recheck,
+    start_checking,
 )
 
 _new = tuple.__new__  # a named tuple from a sequence of all its fields, without the arguments' checks
@@ -651,12 +652,7 @@ class _Several:
                 found = self._from_cache(names, roles, digests, stats)  # type: ignore[arg-type]
                 if found is not None:
                     return found
-                parts = [part or self._cached_part(names[n], roles[n], digests[n]) for n, part in enumerate(parts)]  # type: ignore[arg-type]
-        todo = [number for number in range(len(names)) if parts[number] is None]
-        jobs = [(None, names[n], roles[n] == "member", _marshalled) for n in todo]  # each read where it is checked
-        for number, part in zip(todo, check_parts(jobs, opening.jobs), strict=True):
-            parts[number] = part
-            digests[number] = part.digest  # what was checked (the file may have changed since it was hashed)
+        todo = self._check(parts, names, roles, digests)
         checked: list[Part] = parts  # type: ignore[assignment]
         digest = _base_digest(names, roles, digests)  # type: ignore[arg-type]
         facts, entities = _checked(checked, opening.name, digest, True)
@@ -665,6 +661,33 @@ class _Several:
         if opening.use_cache:
             self._write(opened, digest, checked, todo, (names, roles, digests, stats))
         return opened
+
+    def _check(
+        self, parts: list[Part | None], names: list[str], roles: list[str], digests: list[str | None]
+    ) -> list[int]:
+        """Fill in every part: from the part caches, and by checking the files that have none (started
+        first, in other processes, while the cached parts are read). Returns the numbers checked."""
+
+        def jobs(numbers: list[int]) -> list[tuple[None, str, bool, Any]]:
+            return [(None, names[n], roles[n] == "member", _marshalled) for n in numbers]  # each read where checked
+
+        def cached(number: int) -> bool:
+            path = cache.part_path(digests[number], roles[number], LAYOUT)  # type: ignore[arg-type]
+            return self.opening.use_cache and path.is_file()
+
+        todo = [n for n in range(len(names)) if parts[n] is None and not cached(n)]
+        collect = start_checking(jobs(todo), self.opening.jobs)
+        for number in range(len(names)):
+            if parts[number] is None and number not in todo:
+                parts[number] = self._cached_part(names[number], roles[number], digests[number])  # type: ignore[arg-type]
+        damaged = [n for n in range(len(names)) if parts[n] is None and n not in todo]  # a part that failed its checks
+        checked = list(zip(todo, collect(), strict=True)) + list(
+            zip(damaged, check_parts(jobs(damaged), 1), strict=True)
+        )
+        for number, part in checked:
+            parts[number] = part
+            digests[number] = part.digest  # what was checked (the file may have changed since it was hashed)
+        return todo + damaged
 
     def _from_cache(
         self, names: list[str], roles: list[str], digests: list[str], stats: list[os.stat_result]

@@ -95,13 +95,13 @@ def trust_timestamps(monkeypatch: pytest.MonkeyPatch) -> None:
 def checked_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the store hands to the checking, in order, over the test (one process: jobs 1)."""
     seen: list[str] = []
-    real = store.check_parts
+    real = store.start_checking
 
     def spy(jobs, workers):  # type: ignore[no-untyped-def]
         seen.extend(name for _, name, _, _ in jobs)
         return real(jobs, 1)
 
-    monkeypatch.setattr(store, "check_parts", spy)
+    monkeypatch.setattr(store, "start_checking", spy)
     return seen
 
 
