@@ -404,9 +404,9 @@ def wratio_scan(catalog, kinds: tuple[str, ...], rows: list[tuple[str, str, str]
     }
 
 
-def inner(facts: Path, exhaustive: int, scan: int | None) -> None:
+def inner(facts: Path, exhaustive: int, scanned: int | None) -> None:
     """In one warm process: per-query lookup time; precision of confident answers and candidate
-    recall, for ``Catalog.lookup`` and for a plain WRatio scan (on the first ``scan`` queries);
+    recall, for ``Catalog.lookup`` and for a plain WRatio scan (on the first ``scanned`` queries);
     top-1 accuracy of the index vs the exhaustive scan (on the first ``exhaustive``)."""
     import resource
 
@@ -442,7 +442,7 @@ def inner(facts: Path, exhaustive: int, scan: int | None) -> None:
             return (a.matches[0].entity.id, a.matches[0].score, a.ambiguous) if a.matches else None
 
         agree += top(scan) == top(answer)
-    sampled = rows if scan is None else rows[:scan]
+    sampled = rows if scanned is None else rows[:scanned]
     times.sort()
     print(
         json.dumps(
