@@ -213,7 +213,9 @@ def read_queries(path: Path) -> list[tuple[str, str, str]]:
     return rows
 
 
-def measure_size(size: str, out: Path, env: dict[str, str], runs: int, exhaustive: int, queries: int) -> dict:  # type: ignore[type-arg]
+def measure_size(
+    size: str, out: Path, env: dict[str, str], runs: int, exhaustive: int, queries: int, scan: int | None = None
+) -> dict:  # type: ignore[type-arg]
     facts = ensure_base(size, out, queries)
     query_file = facts.with_suffix(".queries.tsv")
     rows = read_queries(query_file)
@@ -252,7 +254,15 @@ def measure_size(size: str, out: Path, env: dict[str, str], runs: int, exhaustiv
         result["batch_peak_mb"] = max(peaks)
         print(f"  {size}: match time and accuracy ...", file=sys.stderr, flush=True)
         inner = subprocess.run(
-            [PYTHON, str(Path(__file__)), "--inner", str(facts), "--exhaustive", str(exhaustive)],
+            [
+                PYTHON,
+                str(Path(__file__)),
+                "--inner",
+                str(facts),
+                "--exhaustive",
+                str(exhaustive),
+                *(["--scan", str(scan)] if scan is not None else []),
+            ],
             env=env,
             capture_output=True,
             text=True,
@@ -328,8 +338,76 @@ def inner_cold(facts: Path) -> None:
     print(json.dumps(stages))
 
 
-def inner(facts: Path, exhaustive: int) -> None:
-    """In one warm process: per-query lookup time, and top-1 accuracy of the index vs the scan."""
+SCAN_CANDIDATES = 10  # the WRatio scan's candidates: its best distinct entities, as many as ``who`` lists
+
+
+def answered(answer) -> tuple[str | None, list[str]]:  # type: ignore[no-untyped-def]
+    """What a script reading ``who --format json`` gets: the first match's id when the answer is
+    confident (exit 0; None for a tie, exit 3, or a miss, exit 1), and every id the list shows."""
+    shown = [match.entity.id for match in answer.matches]
+    return (shown[0] if shown and not answer.ambiguous else None), shown
+
+
+def rates(outcomes: list[tuple[str, str, str | None, list[str]]]) -> dict:  # type: ignore[type-arg]
+    """Precision of confident answers and candidate recall, over ``(kind, expected, confident, shown)``,
+    with the failures counted per perturbation kind: a wrong confident answer, the expected
+    entity not shown at all (a miss), or shown only among tied or further candidates."""
+    confident = [(expected, first) for _, expected, first, _ in outcomes if first is not None]
+    right = sum(first == expected for expected, first in confident)
+    shown = sum(expected in ids for _, expected, _, ids in outcomes)
+    by_kind: dict[str, dict[str, int]] = {}
+    for kind, expected, first, ids in outcomes:
+        counts = by_kind.setdefault(kind, {"queries": 0, "confident": 0, "wrong": 0, "not_shown": 0, "tie_shown": 0})
+        counts["queries"] += 1
+        counts["confident"] += first is not None
+        counts["wrong"] += first is not None and first != expected
+        counts["not_shown"] += expected not in ids
+        counts["tie_shown"] += first is None and expected in ids
+    return {
+        "queries": len(outcomes),
+        "confident": len(confident),
+        "right": right,
+        "precision": right / max(len(confident), 1),
+        "candidate_recall": shown / max(len(outcomes), 1),
+        "ties": sum(1 for _, _, first, ids in outcomes if first is None and ids),  # exit 3
+        "misses": sum(1 for *_, ids in outcomes if not ids),  # exit 1
+        "by_kind": dict(sorted(by_kind.items())),
+    }
+
+
+def wratio_scan(catalog, kinds: tuple[str, ...], rows: list[tuple[str, str, str]]) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """A plain rapidfuzz scan: ``WRatio`` of the query against every label (name and aliases) of
+    ``kinds``, both through rapidfuzz's ``default_process`` (the labels once, up front). Its
+    confident answer is its best label's entity (it always answers); its candidates, its best
+    ``SCAN_CANDIDATES`` distinct entities."""
+    from rapidfuzz import fuzz, process, utils
+
+    index = catalog.index
+    labels, owners = [], []
+    for ordinal in index.ordinals_of_kinds(kinds):
+        for label in index.labels(ordinal):
+            labels.append(utils.default_process(label))
+            owners.append(ordinal)
+    enough = 4 * SCAN_CANDIDATES  # labels to take for that many distinct entities (an entity has a few)
+    times, outcomes = [], []
+    for text, expected, kind in rows:
+        started = time.perf_counter()
+        hits = process.extract(utils.default_process(text), labels, scorer=fuzz.WRatio, processor=None, limit=enough)
+        best = list(dict.fromkeys(owners[i] for _, _, i in hits))[:SCAN_CANDIDATES]
+        times.append(time.perf_counter() - started)
+        shown = [catalog.entity_at(ordinal).id for ordinal in best]
+        outcomes.append((kind, expected, shown[0] if shown else None, shown))
+    return {
+        **rates(outcomes),
+        "median_ms": statistics.median(times) * 1e3 if times else None,
+        "labels": len(labels),
+    }
+
+
+def inner(facts: Path, exhaustive: int, scanned: int | None) -> None:
+    """In one warm process: per-query lookup time; precision of confident answers and candidate
+    recall, for ``Catalog.lookup`` and for a plain WRatio scan (on the first ``scanned`` queries);
+    top-1 accuracy of the index vs the exhaustive scan (on the first ``exhaustive``)."""
     import resource
 
     from factcli.query import PEOPLE_AND_ORGANIZATIONS, Catalog
@@ -342,12 +420,14 @@ def inner(facts: Path, exhaustive: int) -> None:
 
     times, hits = [], 0
     indexed_answers = []
-    for text, expected, _ in rows:
+    outcomes = []
+    for text, expected, kind in rows:
         started = time.perf_counter()
         answer = catalog.lookup(text, PEOPLE_AND_ORGANIZATIONS)
         times.append(time.perf_counter() - started)
         hits += correct(answer, expected)
         indexed_answers.append(answer)
+        outcomes.append((kind, expected, *answered(answer)))
     subset = rows[:exhaustive]
     scan_hits = index_hits = agree = 0
     scan_times = []
@@ -362,6 +442,7 @@ def inner(facts: Path, exhaustive: int) -> None:
             return (a.matches[0].entity.id, a.matches[0].score, a.ambiguous) if a.matches else None
 
         agree += top(scan) == top(answer)
+    sampled = rows if scanned is None else rows[:scanned]
     times.sort()
     print(
         json.dumps(
@@ -370,6 +451,9 @@ def inner(facts: Path, exhaustive: int) -> None:
                 "match_p95_ms": times[int(len(times) * 0.95)] * 1e3,
                 "match_mean_ms": statistics.mean(times) * 1e3,
                 "top1_index": hits / len(rows),
+                "answers": rates(outcomes),
+                "answers_on_scan_sample": rates(outcomes[: len(sampled)]),
+                "wratio": wratio_scan(catalog, PEOPLE_AND_ORGANIZATIONS, sampled) if sampled else None,
                 "subset": len(subset),
                 "top1_index_subset": index_hits / max(len(subset), 1),
                 "top1_exhaustive_subset": scan_hits / max(len(subset), 1),
@@ -423,6 +507,7 @@ def report(info: dict, tool_results: dict, sizes: list[dict]) -> str:  # type: i
                 f"{r['top1_index_subset']:.1%} / {r['top1_exhaustive_subset']:.1%} (n={r['subset']}) | {r['agree_subset']:.1%} | "
                 f"{r['warm_peak_mb']:.0f} / {r['batch_peak_mb']:.0f} / {r['inner_peak_mb']:.0f} |"
             )
+        lines += answers_report(sizes)
         staged = [r for r in sizes if r.get("cold_stages")]
         if staged:
             lines += [
@@ -447,6 +532,62 @@ def report(info: dict, tool_results: dict, sizes: list[dict]) -> str:  # type: i
     return "\n".join(lines)
 
 
+def answers_report(sizes: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    """The matching figures: precision of confident answers and candidate recall, factcli vs the WRatio scan."""
+    sizes = [r for r in sizes if r.get("answers")]
+    if not sizes:
+        return []
+    lines = [
+        "",
+        "Answers (in-process, `Catalog.lookup` for people and organizations, default --limit; the scan: rapidfuzz"
+        " `WRatio` over every name and alias of those kinds, `default_process`ed). *Precision*: among queries"
+        " answered confidently (exit 0: a first match, no tie), the share whose first match is the expected"
+        " entity; the scan always answers, with its best label's entity. *Candidate recall*: the share of"
+        " queries whose expected entity is shown (exit 0 or 3: the JSON list; the scan's best"
+        f" {SCAN_CANDIDATES} distinct entities). Where the scan ran on the first n queries only, factcli's"
+        " figures on the same n follow in brackets.",
+        "",
+        "| entities | queries | factcli precision (right / confident) | factcli candidate recall | ties / misses |"
+        " scan precision | scan candidate recall | ms a query: factcli median / scan median |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in sizes:
+        a, w = r["answers"], r.get("wratio")
+        scan = "- | - | -"
+        if w:
+            same = r["answers_on_scan_sample"]
+            bracket = (
+                f" [{same['precision']:.1%} / {same['candidate_recall']:.1%} on n={w['queries']}]"
+                if w["queries"] < a["queries"]
+                else ""
+            )
+            scan = (
+                f"{w['precision']:.1%}{bracket} | {w['candidate_recall']:.1%} | "
+                f"{r['match_median_ms']:.2f} / {w['median_ms']:.1f}"
+            )
+        lines.append(
+            f"| {r['entities']:,} | {a['queries']:,} | {a['precision']:.1%} ({a['right']:,} / {a['confident']:,}) | "
+            f"{a['candidate_recall']:.1%} | {a['ties']} / {a['misses']} | {scan} |"
+        )
+    lines += [
+        "",
+        "Failures by perturbation (factcli: wrong confident answers / expected entity not shown / shown in a tie;"
+        " scan: wrong best / not among its candidates).",
+        "",
+        "| entities | kind | queries | factcli wrong / not shown / tie | scan wrong / not shown (n) |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for r in sizes:
+        scan_kinds = (r.get("wratio") or {}).get("by_kind", {})
+        for kind, k in r["answers"]["by_kind"].items():
+            w = scan_kinds.get(kind)
+            scan = f"{w['wrong']} / {w['not_shown']} ({w['queries']})" if w else "-"
+            lines.append(
+                f"| {r['entities']:,} | {kind} | {k['queries']} | {k['wrong']} / {k['not_shown']} / {k['tie_shown']} | {scan} |"
+            )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1k,10k,100k", help="comma-separated: 1k, 10k, 100k, 1m")
@@ -458,13 +599,19 @@ def main() -> None:
         help="queries also scored exhaustively, per size (default: 300 up to 10k, 100 at 100k, 10 at 1m)",
     )
     parser.add_argument("--queries", type=int, default=2000, help="perturbed queries generated per size")
+    parser.add_argument(
+        "--scan",
+        type=int,
+        default=None,
+        help="queries also answered by the plain WRatio scan, per size (default: all; ~50 ms a query at 100k)",
+    )
     parser.add_argument("--skip-tools", action="store_true", help="do not time jq, yq and the Typer floor")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     parser.add_argument("--inner", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--inner-cold", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
-        inner(args.inner, args.exhaustive or 0)
+        inner(args.inner, args.exhaustive or 0, args.scan)
         return
     if args.inner_cold:
         inner_cold(args.inner_cold)
@@ -494,7 +641,7 @@ def main() -> None:
             if args.exhaustive is not None
             else (300 if SIZES[size] <= 10_000 else 100 if SIZES[size] <= 100_000 else 10)
         )
-        results["sizes"].append(measure_size(size, args.out, env, args.runs, exhaustive, args.queries))
+        results["sizes"].append(measure_size(size, args.out, env, args.runs, exhaustive, args.queries, args.scan))
         (args.out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(info, results["tools"], results["sizes"])
     (args.out / "results.json").write_text(json.dumps(results, indent=2))

@@ -6,7 +6,9 @@ and each name part; for organizations the initials), and its words. A folded que
 scores against a label as the best of four readings:
 
 * **exact** (100): the query, or the query without titles and little words ("Prime Minister
-  Koizumi", "the Yomiuri"), is one of the label's exact forms;
+  Koizumi", "the Yomiuri"), is one of the label's exact forms, spaces aside (a name's parts
+  written together, apart or hyphenated are one name: "Kim Hohoon" is Kim Ho-hoon); a little
+  word a hyphen joins to a name is a syllable of it ("Woo-in Kwon"), not a little word;
 * **prefix** (90-98): the query begins one of the exact forms ("Jenk", "Kim Jong"), more the
   more of it is typed;
 * **typo** (0-100): ``rapidfuzz.fuzz.ratio`` of the query against the whole folded label
@@ -212,6 +214,9 @@ def _names(kind: str, labels: tuple[str, ...], fulls: tuple[str, ...]) -> Names:
     words = tuple([tuple(full.split()) for full in fulls])
     if kind == "person":  # the given names' initials count as a word ("C. R. Jenkins": "cr")
         words = tuple([(*w, "".join([p[0] for p in w[:-1]])) if len(w) >= 3 else w for w in words])
+        for where, label in enumerate(labels):
+            if "-" in label:  # (rare: a test per label, as names are prepared for every query's pool)
+                words = (*words[:where], _with_unhyphenated(words[where], label), *words[where + 1 :])
     all_words = frozenset().union(*words)
     heads = all_words
     if kind == "organization":
@@ -219,6 +224,17 @@ def _names(kind: str, labels: tuple[str, ...], fulls: tuple[str, ...]) -> Names:
         if extra:
             heads = all_words | extra
     return Names(kind, labels, fulls, words, all_words, heads)
+
+
+def _with_unhyphenated(words: tuple[str, ...], label: str) -> tuple[str, ...]:
+    """A person's label words, and each hyphenated part of the label written as one word
+    ("Kim Bin-ri": "binri", as in "Binri Kim")."""
+    joined = []
+    for part in label.split():
+        if "-" in part:
+            bare = part.replace("-", "")
+            joined.append(bare.lower() if bare.isascii() and bare.isalpha() else fold(bare))  # (fold's fast path)
+    return (*words, *[word for word in joined if word and word not in words])
 
 
 @lru_cache(maxsize=_FORMS_CACHE_SIZE)
@@ -236,24 +252,49 @@ def _form_kind(kind: str, label: str) -> str:
 @lru_cache(maxsize=_FORMS_CACHE_SIZE)
 def _forms(full: str, kind: str, label: str) -> str:
     """A folded label's exact forms as "\\0form\\0form\\0": one substring test finds a form or a prefix of one.
-    (``label``, as written, says whether a person's label is a name or a description.)"""
-    return "\0" + "\0".join(folded_variants(full, _form_kind(kind, label))) + "\0"
+    (``label``, as written, says whether a person's label is a name or a description.)
+
+    Then, after ``_APART``, the forms without their spaces: a name's parts
+    written together, apart or hyphenated are one name ("Kim Hohoon", "Kim Ho hoon", "Kim Ho-hoon")."""
+    kind = _form_kind(kind, label)
+    forms = folded_variants(full, kind)
+    if kind == "person" and full.count(" ") == 2 and len(forms) > 1:  # a family name first, moved last ("Ho-hoon Kim")
+        family, given = full.split(" ", 1)
+        forms.append(f"{given} {family}")
+    joined = "\0" + "\0".join(forms) + "\0"
+    return joined + joined.replace(" ", "").replace("\0", _APART)
+
+
+_APART = "\1"  # (no key but ``Query.compact_keys`` spans it)
 
 
 class Query:
     """A folded query, prepared: its words, which of them count and how much, and per word
     a memo of its scores against every label word met so far."""
 
-    __slots__ = ("counted", "exact_keys", "heads", "only_light", "prefix_key", "tails", "text", "weight", "words")
+    __slots__ = (
+        "compact_keys",
+        "counted",
+        "exact_keys",
+        "heads",
+        "only_light",
+        "prefix_key",
+        "tails",
+        "text",
+        "weight",
+        "words",
+    )
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, named: frozenset[str] = frozenset()) -> None:
         self.text = text
         words = text.split()
-        core = [w for w in words if w not in LIGHT_WORDS]
+        core = [w for w in words if w not in LIGHT_WORDS or w in named]
         keys = [f"\0{text}\0"]
         if core and len(core) < len(words):
             keys.append("\0" + " ".join(core) + "\0")
         self.exact_keys = tuple(keys)
+        # the keys of two words or more, spaces aside, for the forms after ``_APART`` in ``_forms``
+        self.compact_keys = tuple([(_APART + key[1:-1].replace(" ", "") + _APART, key) for key in keys if " " in key])
         self.prefix_key = f"\0{text}" if len(text) >= MIN_PREFIX_CHARS else None
         memos: dict[str, dict[str, float]] = {w: {} for w in words}
         self.words = memos
@@ -295,9 +336,20 @@ class Query:
 
 
 @lru_cache(maxsize=_QUERY_CACHE_SIZE)
-def prepare_query(text: str) -> Query:
-    """The prepared form of a folded query (cached, with its memos, for repeated scoring)."""
-    return Query(text)
+def prepare_query(text: str, named: frozenset[str] = frozenset()) -> Query:
+    """The prepared form of a folded query (cached, with its memos, for repeated scoring);
+    ``named``: the little words that are part of a name in it (``_hyphenated_little_words``)."""
+    return Query(text, named)
+
+
+def _hyphenated_little_words(query: str) -> frozenset[str]:
+    """The little words a hyphen joins to a name in a query as written: syllables of a name
+    ("in" in "Woo-in Kwon", "In-chan Choi"), not words around one."""
+    if "-" not in query:
+        return frozenset()
+    return frozenset(
+        [word for token in query.split() if "-" in token for word in fold(token).split() if word in LIGHT_WORDS]
+    )
 
 
 def _best(
@@ -351,12 +403,31 @@ def _forms_reading(
         for key in query.exact_keys:
             if key in joined:
                 return EXACT_SCORE, where
+        if query.compact_keys and _written_apart(query, joined):
+            return EXACT_SCORE, where
         if prefix is not None and prefix in joined:
             shortest = min(len(form) for form in joined.split("\0") if form.startswith(query.text))
             score = PREFIX_SCORE + PREFIX_SPAN * len(query.text) / shortest
             if score > best:
                 best, best_label = score, where
     return best, best_label
+
+
+def _written_apart(query: Query, joined: str) -> bool:
+    """Whether the query is one of the exact forms ``joined`` (``_forms``) with its parts written
+    together or apart ("kim hohoon", "kim ho hoon"), none moved ("jun a" is no "ju na")."""
+    for key, spaced in query.compact_keys:
+        if key in joined:
+            breaks = _breaks(spaced[1:-1])
+            for form in joined.split("\0"):
+                if form.replace(" ", "") == key[1:-1] and (breaks <= (other := _breaks(form)) or other <= breaks):
+                    return True
+    return False
+
+
+def _breaks(text: str) -> set[int]:
+    """Where the spaces of ``text`` fall, counted in letters: "ho hoon" -> {2}."""
+    return set(accumulate(len(word) for word in text.split()[:-1]))
 
 
 def _words_reading(query: Query, names: Names, best: float, best_label: int) -> tuple[float, int]:
@@ -395,9 +466,10 @@ def _merely_close(query: Query, names: Names, where: int) -> bool:
             continue
         if any(pair in label_words and word in pair for pair in joined):
             continue
-        if any(_another_name(word, other) for other in label_words):
+        closest = max(map(memo.__getitem__, label_words))  # a different name built on the part it is closest to
+        if any(_another_name(word, other) for other in label_words if memo[other] == closest):
             return True
-        if len(counted) >= 2 and not max(map(memo.__getitem__, label_words)):
+        if len(counted) >= 2 and not closest:
             return True  # a word of the query with no counterpart at all in the name
     return False
 
@@ -436,7 +508,7 @@ def rank(
     rule needs the pool: a single common word several labels share answers none of them
     (``_generic_word_capped``).
     """
-    prepared = prepare_query(fold(query))
+    prepared = prepare_query(fold(query), _hyphenated_little_words(query))
     if not prepared.text:
         return []
     pool = _pool(entities)

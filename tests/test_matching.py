@@ -352,6 +352,28 @@ def test_rank_orders_best_first_and_names_the_label_that_matched():
     assert len(rank("zzzz", pool, 0.0)) == 4  # min_score 0: every entity, for "did you mean"
 
 
+def test_a_name_written_together_apart_or_hyphenated_is_one_name():
+    """The bench's hyphen and swapped queries: a Korean given name's syllables written
+    together ("Kim Hohoon"), apart or hyphenated, in either order, are the same name; a moved
+    syllable break is not ("Jun-a" is no "Ju-na"); "in" joined by a hyphen is a syllable."""
+    pool = [
+        (0, "person", ["Kim Ho-hoon"]),
+        (1, "person", ["Kim Chulhoon"]),
+        (2, "person", ["Park Ju-na"]),
+        (3, "person", ["Park Jun-ha"]),
+        (4, "person", ["Kwon Woo-in"]),
+        (5, "person", ["Kwon Woo Ri", "Woo Ri Kwon"]),
+        (6, "person", ["Kim Bin-ri"]),
+    ]
+    for query in ("Kim Hohoon", "Kim Ho hoon", "kim ho-hoon", "Ho-hoon Kim"):
+        assert rank(query, pool)[0] == Candidate(0, 100.0, "Kim Ho-hoon"), query
+    assert rank("Kim Chul-hoon", pool)[0] == Candidate(1, 100.0, "Kim Chulhoon")
+    assert [c.ordinal for c in rank("Park Jun-a", pool)][:1] == [3]  # a typo of Jun-ha, not Ju-na spaced otherwise
+    woo_in = rank("Woo-in Kwon", pool)  # not "Woo Kwon", which Woo Ri Kwon is exactly
+    assert woo_in[0].ordinal == 4 and not is_ambiguous(woo_in)
+    assert [c.ordinal for c in rank("Binri Kim", pool)][:1] == [6]
+
+
 def test_rank_is_fast_enough_on_a_shortlist():
     """A few hundred candidates per query (the index's shortlist at 100k entities)."""
     first = ["Aiko", "Kenji", "Yuki", "Hiroshi", "Mei", "Taro", "Hana", "Sora", "Ren", "Emi", "John", "Mary"]
