@@ -326,14 +326,31 @@ def _validate(
     source_texts = None
     fidelity = None
     if sources_dir is not None:
-        paragraphs = _read_sources(checker, sources, source_pos, sources_dir, hash_pos, elsewhere.base)
-        if elsewhere.sources:  # the others' texts too (their problems are reported with their files)
-            others = {key: value for key, value in elsewhere.sources.items() if key not in sources}
-            paragraphs.update(_read_sources(_Checker(checker.name), others, {}, sources_dir, {}, elsewhere.base))
-        source_texts = {source_id: text.replace("\n", " ") for source_id, text in paragraphs.items()}
-        fidelity = Fidelity(known, paragraphs, review)
+        source_texts, fidelity = _texts(checker, (sources, source_pos, hash_pos), known, sources_dir, review, elsewhere)
     cited = elsewhere.cited if elsewhere.deferred else known
 
+    entities, entity_pos, references, complete = _entities(checker, root, cited, source_texts, fidelity, keep)
+    unresolved = _references(checker, references, entity_pos, elsewhere)
+    if checker.problems or not complete:
+        return None, checker.problems
+    checked = Checked(sources, entities)
+    checked.source_pos, checked.entity_pos, checked.include = source_pos, entity_pos, include
+    checked.unresolved_ids = unresolved
+    if elsewhere.deferred:
+        checked.unresolved_sources = {name for name in elsewhere.cited.names if name not in sources}
+    return checked, checker.problems
+
+
+def _entities(
+    checker: _Checker,
+    root: Mapping,
+    cited: dict[str, Source],
+    source_texts: dict[str, str] | None,
+    fidelity: Fidelity | None,
+    keep: Callable[[Entity], Any],
+) -> tuple[dict[str, Any], dict[str, tuple[int, int]], list[tuple[str, tuple[int, int], str]], bool]:
+    """Each entity checked (or, streamed, its check replayed): what ``keep`` made of each by id, where each
+    id is, the references to check, and whether every entity was whole."""
     entities: dict[str, Any] = {}
     entity_pos: dict[str, tuple[int, int]] = {}
     references: list[tuple[str, tuple[int, int], str]] = []  # (entity id, where, field)
@@ -366,6 +383,35 @@ def _validate(
             continue
         entities[entity_id] = kept
 
+    return entities, entity_pos, references, complete
+
+
+def _texts(
+    checker: _Checker,
+    own: tuple[dict[str, Source], dict[str, tuple[int, int]], dict[str, tuple[int, int]]],
+    known: dict[str, Source],
+    sources_dir: str | os.PathLike[str],
+    review: list[Review] | None,
+    elsewhere: Elsewhere,
+) -> tuple[dict[str, str], Fidelity]:
+    """The source texts (this file's sources, problems reported; the other files' too, silently: their
+    problems are reported with their files), as one line each for quotes, and the fidelity rules over them."""
+    sources, source_pos, hash_pos = own
+    paragraphs = _read_sources(checker, sources, source_pos, sources_dir, hash_pos, elsewhere.base)
+    if elsewhere.sources:
+        others = {key: value for key, value in elsewhere.sources.items() if key not in sources}
+        paragraphs.update(_read_sources(_Checker(checker.name), others, {}, sources_dir, {}, elsewhere.base))
+    source_texts = {source_id: text.replace("\n", " ") for source_id, text in paragraphs.items()}
+    return source_texts, Fidelity(known, paragraphs, review)
+
+
+def _references(
+    checker: _Checker,
+    references: list[tuple[str, tuple[int, int], str]],
+    entity_pos: dict[str, tuple[int, int]],
+    elsewhere: Elsewhere,
+) -> set[str]:
+    """Report each reference to an entity no file holds, or, deferred, give the ids this file does not hold."""
     unresolved: set[str] = set()
     others = elsewhere.ids
     for target, where, field_name in references:
@@ -375,15 +421,7 @@ def _validate(
             else:
                 choices = entity_pos if not others else [*entity_pos, *others]
                 checker.report(where, f"{field_name} refers to unknown entity {target!r}{suggest(target, choices)}")
-
-    if checker.problems or not complete:
-        return None, checker.problems
-    checked = Checked(sources, entities)
-    checked.source_pos, checked.entity_pos, checked.include = source_pos, entity_pos, include
-    checked.unresolved_ids = unresolved
-    if elsewhere.deferred:
-        checked.unresolved_sources = {name for name in elsewhere.cited.names if name not in sources}
-    return checked, checker.problems
+    return unresolved
 
 
 def _root_fields(tree: Node, member: bool) -> dict[str, bool]:
