@@ -216,6 +216,7 @@ class Entities(Mapping[str, Entity]):
         self._name_memo: dict[str, str] = {}
         self._ids: list[str] | None = ids if isinstance(ids, list) else None
         self._ordinal: dict[str, int] | None = None
+        self._id_tables: tuple[memoryview, memoryview] | None = None
 
     def name_entities_with(self, names: Callable[[int], str]) -> None:
         """How to name the entity at an ordinal without decoding it (the name index's labels)."""
@@ -232,11 +233,34 @@ class Entities(Mapping[str, Entity]):
             self._ids = ids
         return self._ids
 
+    def find_ids_with(self, id_off: memoryview, id_order: memoryview) -> None:
+        """A cache's id tables: an id is then found by bisection, not by a dict of every id."""
+        self._id_tables = (id_off, id_order)
+
     def ordinal(self, key: object) -> int | None:
+        if self._ordinal is None and self._id_tables is not None and self._id_bytes is not None:
+            return self._bisect(key) if isinstance(key, str) else None
         if self._ordinal is None:
             ids = self.ids()
             self._ordinal = dict(zip(ids, range(len(ids)), strict=True))
         return self._ordinal.get(key) if isinstance(key, str) else None
+
+    def _bisect(self, key: str) -> int | None:
+        id_off, id_order = self._id_tables  # type: ignore[misc]
+        table, wanted = self._id_bytes, key.encode("utf-8", "surrogatepass")
+        low, high = 0, len(id_order)
+        while low < high:  # UTF-8 bytes sort as their code points do, as sorted() put the ids
+            middle = (low + high) // 2
+            ordinal = id_order[middle]
+            if bytes(table[id_off[ordinal] : id_off[ordinal + 1] - 1]) < wanted:  # type: ignore[index]
+                low = middle + 1
+            else:
+                high = middle
+        if low < len(id_order):
+            ordinal = id_order[low]
+            if bytes(table[id_off[ordinal] : id_off[ordinal + 1] - 1]) == wanted:  # type: ignore[index]
+                return ordinal
+        return None
 
     def name_of(self, entity_id: str) -> str:
         """The name of the entity with this id (the id itself for an unknown one)."""
@@ -587,6 +611,8 @@ class _Opening:
     def _from_cache(self, found: cache.CacheFile, digest: str) -> FactStore:
         entities = Entities(found.ids, found.records, self._recover)
         entities.name_entities_with(found.index.name)
+        if found.id_off is not None and found.id_order is not None:
+            entities.find_ids_with(found.id_off, found.id_order)
         if len(entities) != found.index.size:
             raise cache.CacheCorrupt("the records do not match the index")
         facts = FactBase(_Sources(found.sources), entities, path=self.name, digest=digest)

@@ -424,3 +424,17 @@ def test_a_cache_of_another_record_layout_is_not_met_nor_called_damaged(
     assert reopened.warnings == []
     assert not from_cache(reopened)
     assert len(cache_files(isolated_cache)) == 2  # one file a layout
+
+
+def test_a_warm_base_finds_an_id_by_bisection_as_the_dict_would(isolated_cache: Path) -> None:
+    Catalog.open()  # writes the cache
+    warm = Catalog.open()
+    assert from_cache(warm)
+    entities = warm.facts.entities
+    ids = list(entities)
+    assert entities._ordinal is None  # type: ignore[attr-defined]  # no dict of every id was built
+    for ordinal, entity_id in enumerate(ids):
+        assert entities.ordinal(entity_id) == ordinal  # type: ignore[attr-defined]
+    for missing in ("", "zzz", "charles-robert-jenkins-", ids[0][:-1], "\U0001f600"):
+        assert entities.ordinal(missing) is None  # type: ignore[attr-defined]
+    assert warm.get("hitomi-soga").claims[0].subject_name == "Hitomi Soga"  # type: ignore[union-attr]
