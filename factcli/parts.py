@@ -293,7 +293,8 @@ def combine(parts: Sequence[Part]) -> Combined:
     if len(every) == sum(len(part.ids) for part in parts):  # no id in two files: the usual case, at C speed
         for part in parts:
             combined.ids += part.ids
-            combined.records += part.records
+            if part.records is not None:  # (the store may have left them in the part's cache)
+                combined.records += part.records
         _unresolved(parts, combined, every)
         return combined
     entity_at: dict[str, int] = {}  # id -> part number

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import struct
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -470,42 +471,59 @@ class FactStore:
 
 
 # the record of one file of several, as its part cache keeps it
+_PART_META = struct.Struct("<Q")  # the length of a part's description; its records follow
+
+
 def _part_payload(part: Part) -> bytes:
-    return marshal.dumps(
+    """One file's part as its cache keeps it: what it holds and needs, then its records (read only when
+    the base's cache is written, so a large base never holds every record at once)."""
+    meta = marshal.dumps(
         (
             tuple(_source_record(source) for source in part.sources),
             part.source_pos,
             part.include,
             part.ids,
             part.id_pos.tobytes(),
-            part.records,
             sorted(part.unresolved_sources),
             sorted(part.unresolved_ids),
             part.index.dump() if part.index is not None else b"",
         ),
         _MARSHAL_VERSION,
     )
+    return _PART_META.pack(len(meta)) + meta + marshal.dumps(part.records, _MARSHAL_VERSION)
 
 
-def _part_from_payload(payload: bytes, name: str) -> Part:
-    sources, source_pos, include, ids, id_pos, records, unresolved_sources, unresolved_ids, index = marshal.loads(
-        payload
-    )
+def _part_from_payload(payload: bytes, name: str, records: bool = True) -> Part:
+    (length,) = _PART_META.unpack_from(payload)
+    meta = memoryview(payload)[_PART_META.size : _PART_META.size + length]
+    sources, source_pos, include, ids, id_pos, unresolved_sources, unresolved_ids, index = marshal.loads(meta)
     part = Part(name)
     part.sources = [_source_from_record(record) for record in sources]
     part.source_pos = [tuple(pos) for pos in source_pos]
     part.include = [tuple(pattern) for pattern in include]
     part.ids = list(ids)
     part.id_pos.frombytes(id_pos)
-    part.records = list(records)
     part.unresolved_sources = set(unresolved_sources)
     part.unresolved_ids = set(unresolved_ids)
     part.index = IndexPart.load(index)
-    if part.index.size != len(part.ids):
-        raise cache.CacheCorrupt("the part's index does not match its entities")
-    if not (len(part.ids) == len(part.id_pos) == len(part.records) and len(part.sources) == len(part.source_pos)):
+    if (
+        part.index.size != len(part.ids)
+        or len(part.ids) != len(part.id_pos)
+        or len(part.sources) != len(part.source_pos)
+    ):
         raise cache.CacheCorrupt("the part's tables do not agree")
+    part.records = _part_records(payload) if records else None  # type: ignore[assignment]
+    if part.records is not None and len(part.records) != len(part.ids):
+        raise cache.CacheCorrupt("the part's records do not match its ids")
     return part
+
+
+def _part_records(payload: bytes) -> list[bytes]:
+    (length,) = _PART_META.unpack_from(payload)
+    records = marshal.loads(memoryview(payload)[_PART_META.size + length :])
+    if type(records) is not list:
+        raise cache.CacheCorrupt("the part's records are not a list")
+    return records
 
 
 class _Opening:
@@ -662,6 +680,7 @@ class _Several:
         self.remembered: dict[str, Any] = self.memo["files"] if self.memo else {}
         self.started = cache.now_ns()
         self.patterns: list[tuple[str, int, int]] = []  # the named fact file's include: patterns
+        self.root_fresh = root is not None  # the named fact file was checked in this opening (not cached)
 
     def store(self, read_cache: bool) -> FactStore:
         opening = self.opening
@@ -681,11 +700,63 @@ class _Several:
         todo = self._check(parts, names, roles, digests)
         checked: list[Part] = parts  # type: ignore[assignment]
         digest = _base_digest(names, roles, digests)  # type: ignore[arg-type]
+        if opening.use_cache:
+            fresh = [*todo, 0] if self.root_fresh and 0 not in todo else todo
+            self._write_parts(checked, fresh, roles, digests)  # type: ignore[arg-type]
+            built = self._built(checked, (names, roles, digests, stats), digest)
+            if built is not None:
+                return built
+            for number, part in enumerate(checked):  # the base's cache could not be written: records in memory
+                if part.records is None:
+                    path = cache.part_path(digests[number], roles[number], LAYOUT)
+                    part.records = _part_records(cache.read_part(path))
         facts, entities = _checked(checked, opening.name, digest, True)
         opened = FactStore(facts, _index_of(checked), opening.warnings)
         entities.name_entities_with(opened.index.name)
-        if opening.use_cache:
-            self._write(opened, digest, checked, todo, (names, roles, digests, stats))
+        return opened
+
+    def _write_parts(self, parts: list[Part], fresh: list[int], roles: list[str], digests: list[str]) -> None:
+        """Each part just checked, to its part cache; its records are then read back from there when needed."""
+        for number in fresh:
+            part = parts[number]
+            if part.problems:
+                continue
+            try:
+                cache.write_part(cache.part_path(digests[number], roles[number], LAYOUT), _part_payload(part))
+            except OSError:
+                continue  # costs speed next time, not the answer
+            part.records = None  # type: ignore[assignment]
+
+    def _built(self, parts: list[Part], files: tuple[Any, ...], digest: str) -> FactStore | None:
+        """The parts checked together, the base's cache written from them (records streamed part by part
+        from the part caches) and read back: None when a cache cannot be written or read back."""
+        names, roles, digests, stats = files
+        combined = combine(parts)
+        if combined.failed or any(part.problems for part in parts):
+            raise FactBaseError(problems_of(parts, combined))
+        index = _index_of(parts)
+        sources = tuple(_source_record(source) for source in combined.sources.values())
+
+        def records() -> Any:
+            for number, part in enumerate(parts):
+                kept = part.records
+                if kept is None:
+                    kept = _part_records(cache.read_part(cache.part_path(digests[number], roles[number], LAYOUT)))
+                yield from kept
+
+        target = cache.cache_path(digest, LAYOUT)
+        try:
+            cache.write(
+                target, digest=digest, layout=LAYOUT, index=index, ids=combined.ids, records=records(), sources=sources
+            )
+            del index, combined
+            for part in parts:
+                part.index = None  # (their tables are in the cache now)
+            opened = self.opening._from_cache(cache.read(target, digest, LAYOUT), digest)
+        except (OSError, cache.CacheCorrupt):
+            return None
+        self._remember(names, digests, stats, digest)
+        self._forget(names, roles, digests, digest)
         return opened
 
     def _check(
@@ -768,6 +839,7 @@ class _Several:
         part = self._cached_part(name, "root", digest) if self.opening.use_cache else None
         if part is None:
             part = check_part(data if data is not None else read_bytes(name), name, False, _marshalled)
+            self.root_fresh = True
         self.root = (part, digest)
         self.patterns = part.include
         return part
@@ -784,24 +856,11 @@ class _Several:
 
     def _cached_part(self, name: str, role: str, digest: str) -> Part | None:
         try:
-            return _part_from_payload(cache.read_part(cache.part_path(digest, role, LAYOUT)), name)
+            return _part_from_payload(cache.read_part(cache.part_path(digest, role, LAYOUT)), name, records=False)
         except FileNotFoundError:
             return None
         except (cache.CacheCorrupt, OSError, ValueError, EOFError, TypeError):
             return None  # a damaged part is checked again, and rewritten
-
-    def _write(
-        self, opened: FactStore, digest: str, parts: list[Part], fresh: list[int], files: tuple[Any, ...]
-    ) -> None:
-        names, roles, digests, stats = files
-        for number in fresh:
-            try:
-                cache.write_part(cache.part_path(digests[number], roles[number], LAYOUT), _part_payload(parts[number]))
-            except OSError:
-                pass  # costs speed next time, not the answer
-        self.opening._write_cache(opened, cache.cache_path(digest, LAYOUT), None, digest, self.started)
-        self._remember(names, digests, stats, digest)
-        self._forget(names, roles, digests, digest)
 
     def _forget(self, names: list[str], roles: list[str], digests: list[str], digest: str) -> None:
         """Remove what an edit replaced: the base's old cache and the old parts of the files that changed."""

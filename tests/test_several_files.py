@@ -355,3 +355,37 @@ def test_check_sources_holds_every_file_to_the_texts(tmp_path: Path, isolated_ca
     (base / "b.yaml").write_text(PEOPLE_B, encoding="utf-8")
     result = run_factcli("check", "--facts", str(base), "--sources", str(tmp_path))
     assert result.returncode == 0, result.stderr
+
+
+def test_editing_an_included_file_checks_that_file_alone(
+    tmp_path: Path,
+    isolated_cache: Path,
+    trust_timestamps: None,
+    checked_files: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = store.check_part
+
+    def spy(data, name, member, keep):  # type: ignore[no-untyped-def]
+        checked_files.append(name)
+        return real(data, name, member, keep)
+
+    monkeypatch.setattr(store, "check_part", spy)
+    _folder(tmp_path, {"more/a.yaml": PEOPLE_A, "more/b.yaml": PEOPLE_B})
+    root = tmp_path / "facts.yaml"
+    root.write_text(SOURCES + "include:\n  - more/*.yaml\n", encoding="utf-8")
+    Catalog.open(root)
+    assert sorted(checked_files) == sorted(
+        [str(root), str(tmp_path / "more" / "a.yaml"), str(tmp_path / "more" / "b.yaml")]
+    )
+    checked_files.clear()
+    assert Catalog.open(root).get("ada-lovelace") is not None
+    assert checked_files == []
+    (tmp_path / "more" / "b.yaml").write_text(PEOPLE_B.replace("Inventor.", "Engine maker."), encoding="utf-8")
+    assert Catalog.open(root).get("charles-babbage").summary == "Engine maker."  # type: ignore[union-attr]
+    assert checked_files == [str(tmp_path / "more" / "b.yaml")]
+    checked_files.clear()
+    root.write_text(SOURCES + "include:\n  - more/a.yaml\n", encoding="utf-8")  # the root edited: b left out
+    with pytest.raises(FactBaseError) as raised:
+        Catalog.open(root)
+    assert [(p.file, p.line) for p in raised.value.problems] == [(str(tmp_path / "more" / "a.yaml"), 9)]
