@@ -63,10 +63,11 @@ class _Positions:
         self._slot = slot
 
     def __getitem__(self, key: str) -> tuple[int, int]:
-        for number, name in enumerate(self._mapping):
-            if name == key:
-                return _unpack(self._mapping._at[1 + 2 * number + self._slot])
-        raise KeyError(key)
+        mapping = self._mapping
+        if key not in mapping:
+            raise KeyError(key)
+        packed = mapping._at[1 + 2 * list(mapping).index(key) + self._slot]  # the key's place among the keys
+        return (packed >> 32, packed & 0xFFFFFFFF)
 
     def __setitem__(self, key: str, pos: tuple[int, int]) -> None:  # in arrival order: key, then value
         self._mapping._at.append(_pack(pos))
@@ -135,8 +136,9 @@ class Sequence(list):
     def items_with_pos(self) -> Iterator[tuple[Node, tuple[int, int]]]:
         """Each item with its position, one at a time (a list of millions would cost ~100 B an item)."""
         at = self._at
-        for index, item in enumerate(self):
-            yield item, _unpack(at[index + 1])
+        for index, item in enumerate(self, 1):
+            packed = at[index]
+            yield item, (packed >> 32, packed & 0xFFFFFFFF)
 
 
 Node = Mapping | Sequence | str
