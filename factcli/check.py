@@ -435,7 +435,9 @@ _KIND = _choice(ENTITY_KINDS, "kind")
 
 def _aliases(checker: _Checker, mapping: Mapping, key: str) -> list[tuple[str, tuple[int, int]]]:
     """The entity's aliases under ``key`` (``aliases`` or ``outside_aliases``), each with where it is."""
-    aliases = []
+    aliases: list[tuple[str, tuple[int, int]]] = []
+    if key not in mapping:  # most entities give none (what checker.items would make of it: nothing)
+        return aliases
     for alias, alias_pos in checker.items(mapping, key, "entity").items_with_pos():
         if not isinstance(alias, str) or not alias.strip():
             checker.report(alias_pos, "an alias must be non-empty text")

@@ -345,6 +345,7 @@ class _Walker:
         # a sequence's item; _TOP: the root).
         scalar_event, mapping_end, sequence_end = yaml.ScalarEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
         mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        longest, one_one, item, duplicate, intern_ = MAX_SCALAR_CHARS, _ONE_ONE, _ITEM, _DUPLICATE, intern  # locals
         parent: Any = None
         at_append: Any = None
         key: Any = _TOP
@@ -355,23 +356,23 @@ class _Walker:
                     _refuse_anchor_or_tag(event, self.fail)
                 value = event.value
                 mark = event.start_mark
-                if len(value) > MAX_SCALAR_CHARS:
+                if len(value) > longest:
                     raise self.fail(mark, f"text longer than {MAX_SCALAR_CHARS:,} characters")
-                packed = (mark.line << 32 | mark.column) + _ONE_ONE
+                packed = (mark.line << 32 | mark.column) + one_one
                 if key is None:  # a mapping's key
                     if value in parent or value == "<<":
                         key = self.odd_key(parent, value, packed, mark)
                     else:
                         at_append(packed)
-                        key = intern(value)  # "text", "quote": one string, not one per claim
+                        key = intern_(value)  # "text", "quote": one string, not one per claim
                 elif key.__class__ is str:
                     parent[key] = value
                     at_append(packed)
                     key = None
-                elif key is _ITEM:
+                elif key is item:
                     parent.append(value)
                     at_append(packed)
-                elif key is _DUPLICATE:
+                elif key is duplicate:
                     key = None
                 else:
                     self.root = value
