@@ -330,6 +330,7 @@ class _Walker:
         self.on_entity = on_entity
         self.problems: list[Problem] = []
         self.stack: list[Any] = []  # open collections
+        self.frames: list[tuple[Any, Any, Any]] = []  # per open collection: its parent's (parent, at_append, key)
         self.root: Node | None = None
         self.documents = 0
         self.collections = 0  # lists and mappings so far: at most one per BYTES_PER_COLLECTION characters read
@@ -349,6 +350,7 @@ class _Walker:
         parent: Any = None
         at_append: Any = None
         key: Any = _TOP
+        stack, frames = self.stack, self.frames
         for event in events:
             kind = event.__class__
             if kind is scalar_event:
@@ -377,7 +379,10 @@ class _Walker:
                 else:
                     self.root = value
             elif kind is mapping_end or kind is sequence_end:
-                parent, at_append, key = self.close(kind is mapping_end)
+                if len(stack) == 3:
+                    self.entity_end(kind is mapping_end)
+                stack.pop()
+                parent, at_append, key = frames.pop()  # the enclosing collection's, as open() left them
             elif kind is mapping_start or kind is sequence_start:
                 parent, at_append, key = self.open(event, kind is mapping_start, parent, key)
             else:
@@ -425,24 +430,21 @@ class _Walker:
         elif key is _TOP:
             self.root = node
         stack.append(node)
+        # what the parent is again when this one ends: its value taken (a mapping) or an item added
+        after = key if key is _ITEM or key is _TOP else None
+        self.frames.append((parent, None if parent is None else parent._at.append, after))
         return node, node._at.append, None if mapping else _ITEM
 
-    def close(self, mapping: bool) -> tuple[Any, Any, Any]:
-        """The innermost list or mapping ends: its parent is the innermost one again."""
+    def entity_end(self, mapping: bool) -> None:
+        """A list or mapping three levels down ends (before it leaves the stack)."""
         stack = self.stack
-        if len(stack) == 3 and mapping and self.on_entity is not None:
+        if mapping and self.on_entity is not None:
             # an item of a list three levels down closed: an entity, if the list is the root's "entities"
             top, items = stack[0], stack[1]
             if isinstance(top, Mapping) and top.get("entities") is items and isinstance(items, Sequence):
                 checked = self.on_entity(top, stack[2], _unpack(items._at[-1]))
                 if checked is not None:
                     items[-1] = checked  # the entity's nodes are freed as it leaves the stack
-        stack.pop()
-        if not stack:
-            return None, None, _TOP
-        parent = stack[-1]
-        # a collection is only ever a mapping's value (its key is consumed) or a sequence's item
-        return parent, parent._at.append, None if parent.__class__ is Mapping else _ITEM
 
     def other(self, event: Any, yaml: Any) -> None:
         if event.__class__ is yaml.AliasEvent:
