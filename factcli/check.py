@@ -40,6 +40,7 @@ _DIFFLIB_UP_TO = 200  # suggestions among more choices (entity ids) use rapidfuz
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_new = tuple.__new__  # a named tuple (Claim, Entity) from all its fields at once
 
 
 def _required(schema: dict[str, str]) -> dict[str, bool]:
@@ -416,16 +417,19 @@ def _entity(
         return None, None, None, whole
     entity = None
     if kind is not None and entity_name is not None and summary is not None:
-        entity = Entity(
-            entity_id,
-            kind,
-            entity_name,
-            summary,
-            tuple(alias for alias, _ in aliases),
-            date,
-            tuple(claims),
-            tuple(alias for alias, _ in outside),
-            former,
+        entity = _new(  # Entity's fields, all of them, in order
+            Entity,
+            (
+                entity_id,
+                kind,
+                entity_name,
+                summary,
+                tuple([alias for alias, _ in aliases]),
+                date,
+                tuple(claims),
+                tuple([alias for alias, _ in outside]),
+                former,
+            ),
         )
     return entity_id, mapping.value_pos["id"], entity, whole
 
@@ -569,7 +573,6 @@ _CLAIM_SUBJECT = Claim._fields.index("subject")
 _CLAIM_RELATION = Claim._fields.index("relation")
 _CLAIM_RELATED = Claim._fields.index("related")
 _CLAIM_REFERENCE_SLOTS = tuple((field, Claim._fields.index(field)) for field in _ENTITY_REFERENCES)
-_new = tuple.__new__  # a named tuple from all its fields at once
 
 
 def _claim(

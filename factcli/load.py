@@ -384,7 +384,7 @@ class _Walker:
                 stack.pop()
                 parent, at_append, key = frames.pop()  # the enclosing collection's, as open() left them
             elif kind is mapping_start or kind is sequence_start:
-                parent, at_append, key = self.open(event, kind is mapping_start, parent, key)
+                parent, at_append, key = self.open(event, kind is mapping_start, parent, at_append, key)
             else:
                 self.other(event, yaml)
 
@@ -401,7 +401,7 @@ class _Walker:
             raise FactBaseError(problems)
         return _DUPLICATE
 
-    def open(self, event: Any, mapping: bool, parent: Any, key: Any) -> tuple[Any, Any, Any]:
+    def open(self, event: Any, mapping: bool, parent: Any, at_append: Any, key: Any) -> tuple[Any, Any, Any]:
         """A list or mapping starts: attached to ``parent`` as ``key`` says; it is the innermost one now."""
         mark = event.start_mark
         if event.anchor is not None or event.tag is not None:
@@ -418,22 +418,23 @@ class _Walker:
             )
         packed = (mark.line << 32 | mark.column) + _ONE_ONE
         node = _new_dict(Mapping) if mapping else _new_list(Sequence)
-        node._at = array("Q", (packed,))
+        node._at = at = array("Q", (packed,))
         if key is None:
             raise self.fail(mark, "a mapping key must be plain text")
         if key.__class__ is str:
             parent[key] = node
-            parent._at.append(packed)
+            at_append(packed)
+            key = None  # the parent's value is taken: a key comes next
         elif key is _ITEM:
             parent.append(node)
-            parent._at.append(packed)
+            at_append(packed)
         elif key is _TOP:
             self.root = node
+        else:  # a duplicate key's value: dropped
+            key = None
         stack.append(node)
-        # what the parent is again when this one ends: its value taken (a mapping) or an item added
-        after = key if key is _ITEM or key is _TOP else None
-        self.frames.append((parent, None if parent is None else parent._at.append, after))
-        return node, node._at.append, None if mapping else _ITEM
+        self.frames.append((parent, at_append, key))  # the parent's state for when this one ends
+        return node, at.append, None if mapping else _ITEM
 
     def entity_end(self, mapping: bool) -> None:
         """A list or mapping three levels down ends (before it leaves the stack)."""
