@@ -162,9 +162,11 @@ class Period(_PeriodFields):
             return _new(cls, (PartialDate.parse(text), None))
         first, _, second = text.partition("/")
         start, end = PartialDate.parse(first), PartialDate.parse(second)
-        if end.latest() < start.earliest():
+        # end.latest() < start.earliest(), as numbers: the ISO strings are fixed-width (4-digit years)
+        year, month = (end.year + 9 if end.decade else end.year), end.month or 12
+        if (year, month, end.day or _days_in_month(year, month)) < (start.year, start.month or 1, start.day or 1):
             raise ValueError(f"{text!r} is an impossible period: it ends before it starts")
-        return cls(start, end)
+        return _new(cls, (start, end))
 
 
 class _CitationFields(NamedTuple):
