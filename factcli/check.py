@@ -40,6 +40,7 @@ _DIFFLIB_UP_TO = 200  # suggestions among more choices (entity ids) use rapidfuz
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_new = tuple.__new__  # a named tuple (Claim, Entity) from all its fields at once
 
 
 def _required(schema: dict[str, str]) -> dict[str, bool]:
@@ -52,6 +53,10 @@ ENTITY_FIELDS = _required(Entity.SCHEMA)
 CLAIM_FIELDS = _required(Claim.SCHEMA)
 CITATION_FIELDS = _required(Citation.SCHEMA)
 _ENTITY_REFERENCES = tuple(field for field, kind in Claim.SCHEMA.items() if kind == "entity")
+_REQUIRED = {  # id -> (the dict, its required fields): the model's field dicts live as long as the module
+    id(fields): (fields, tuple(key for key, required in fields.items() if required))
+    for fields in (SOURCE_FIELDS, ENTITY_FIELDS, CLAIM_FIELDS, CITATION_FIELDS)
+}
 _QUOTED_KEYS = {field: repr(field) for field in _ENTITY_REFERENCES}  # f"{key!r}", made once
 
 _TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
@@ -109,26 +114,29 @@ class _Checker:
         if not isinstance(node, Mapping):
             self.report(pos, f"{what} must be a mapping of fields, not {_describe(node)}")
             return None
-        for key in node:
-            if key not in fields:
-                self.report(node.key_pos[key], f"unknown field {key!r} in {what}{suggest(key, fields)}")
-        for key, required in fields.items():
-            if required and key not in node:
+        if not node.keys() <= fields.keys():  # one pass in C when every field is known (nearly always)
+            for key in node:
+                if key not in fields:
+                    self.report(node.key_pos[key], f"unknown field {key!r} in {what}{suggest(key, fields)}")
+        known = _REQUIRED.get(id(fields))  # _required_fields, inlined: a call per node is measurable
+        for key in known[1] if known is not None and known[0] is fields else _required_fields(fields):
+            if key not in node:
                 self.report(node.pos, f"{what} is missing the required field {key!r}")
         return node
 
     def text(self, mapping: Mapping, key: str, what: str) -> str | None:
         """A non-empty text field, or None (reported) when absent, empty or not text."""
-        if key not in mapping:
+        value = mapping.get(key, _ABSENT)
+        if value is _ABSENT:
             return None
-        value = mapping[key]
         if not isinstance(value, str):
             self.report(mapping.value_pos[key], f"{what} {key!r} must be text, not {_describe(value)}")
             return None
-        if not value.strip():
+        value = value.strip()
+        if not value:
             self.report(mapping.value_pos[key], f"{what} {key!r} is empty")
             return None
-        return value.strip()
+        return value
 
     def parsed(self, mapping: Mapping, key: str, what: str, parse: Callable[[str], Any]) -> Any:
         value = self.text(mapping, key, what)
@@ -152,9 +160,9 @@ class _Checker:
 
     def items(self, mapping: Mapping, key: str, what: str) -> Sequence:
         """The list under ``key`` (empty when absent or not a list, which is reported)."""
-        if key not in mapping:
+        value = mapping.get(key, _ABSENT)
+        if value is _ABSENT:
             return _NO_ITEMS
-        value = mapping[key]
         if not isinstance(value, Sequence):
             self.report(mapping.value_pos[key], f"{what} {key!r} must be a list, not {_describe(value)}")
             return _NO_ITEMS
@@ -162,6 +170,15 @@ class _Checker:
 
 
 _NO_ITEMS = Sequence((0, 0))  # what items() gives for a missing or wrong-typed list
+_ABSENT = object()  # what a mapping gives for a field it does not have (a node is never this)
+
+
+def _required_fields(fields: dict[str, bool]) -> tuple[str, ...]:
+    """The required fields of ``fields`` (a model's, worked out once; any other, each time)."""
+    known = _REQUIRED.get(id(fields))
+    if known is not None and known[0] is fields:
+        return known[1]
+    return tuple(key for key, required in fields.items() if required)
 
 
 def _describe(node: object) -> str:
@@ -516,7 +533,7 @@ def _entity(
     texts its claims cite, and its claims are looked over for hedges they drop (``Fidelity``).
     """
     entity_id = checker.slug(mapping, "entity")
-    kind = checker.parsed(mapping, "kind", "entity", _choice(ENTITY_KINDS, "kind"))
+    kind = checker.parsed(mapping, "kind", "entity", _KIND)
     entity_name = checker.text(mapping, "name", "entity")
     summary = checker.text(mapping, "summary", "entity")
     date = checker.parsed(mapping, "date", "entity", _date)
@@ -546,23 +563,31 @@ def _entity(
         return None, None, None, whole
     entity = None
     if kind is not None and entity_name is not None and summary is not None:
-        entity = Entity(
-            entity_id,
-            kind,
-            entity_name,
-            summary,
-            tuple(alias for alias, _ in aliases),
-            date,
-            tuple(claims),
-            tuple(alias for alias, _ in outside),
-            former,
+        entity = _new(  # Entity's fields, all of them, in order
+            Entity,
+            (
+                entity_id,
+                kind,
+                entity_name,
+                summary,
+                tuple([alias for alias, _ in aliases]),
+                date,
+                tuple(claims),
+                tuple([alias for alias, _ in outside]),
+                former,
+            ),
         )
     return entity_id, mapping.value_pos["id"], entity, whole
 
 
+_KIND = _choice(ENTITY_KINDS, "kind")
+
+
 def _aliases(checker: _Checker, mapping: Mapping, key: str) -> list[tuple[str, tuple[int, int]]]:
     """The entity's aliases under ``key`` (``aliases`` or ``outside_aliases``), each with where it is."""
-    aliases = []
+    aliases: list[tuple[str, tuple[int, int]]] = []
+    if key not in mapping:  # most entities give none (what checker.items would make of it: nothing)
+        return aliases
     for alias, alias_pos in checker.items(mapping, key, "entity").items_with_pos():
         if not isinstance(alias, str) or not alias.strip():
             checker.report(alias_pos, "an alias must be non-empty text")
@@ -690,6 +715,19 @@ _PARSERS: dict[str, Callable[[str], Any] | None] = {
 }
 
 
+# the fields a claim may give: field -> (its place among Claim's fields, its parser, "citations" or None for text)
+_CLAIM_SLOTS: dict[str, tuple[int, Any]] = {
+    field: (Claim._fields.index(field), "citations" if kind == "citations" else _PARSERS.get(kind))
+    for field, kind in ((field, written.rstrip("!")) for field, written in Claim.SCHEMA.items())
+}
+_CLAIM_TEXT = Claim._fields.index("text")
+_CLAIM_CITATIONS = Claim._fields.index("citations")
+_CLAIM_SUBJECT = Claim._fields.index("subject")
+_CLAIM_RELATION = Claim._fields.index("relation")
+_CLAIM_RELATED = Claim._fields.index("related")
+_CLAIM_REFERENCE_SLOTS = tuple((field, Claim._fields.index(field)) for field in _ENTITY_REFERENCES)
+
+
 def _claim(
     checker: _Checker,
     node: Node,
@@ -699,6 +737,71 @@ def _claim(
     source_texts: dict[str, str] | None,
     references: list[tuple[str, tuple[int, int], str]],
 ) -> Claim | None:
+    values = _clean_claim(node)
+    if values is None:  # something to report: field by field, in the schema's order
+        return _reported_claim(checker, node, pos, subject, sources, source_texts, references)
+    mapping: Mapping = node  # type: ignore[assignment]  # _clean_claim saw a Mapping
+    before = len(checker.problems)
+    for field, slot in _CLAIM_REFERENCE_SLOTS:
+        value = values[slot]
+        if value is not None:  # one string per id
+            references.append((intern(value), mapping.value_pos[field], _QUOTED_KEYS[field]))
+    citations = _citations(checker, mapping, sources, source_texts)
+    if len(checker.problems) > before or not citations:
+        return None
+    values[_CLAIM_CITATIONS] = tuple(citations)
+    values[_CLAIM_SUBJECT] = subject
+    return _new(Claim, values)
+
+
+def _clean_claim(node: Node) -> list[Any] | None:
+    """A claim's fields in Claim's order, or None when any of them may have a problem to report.
+
+    What ``_reported_claim`` makes of a claim whose fields are all known, present when required and
+    well-formed, without a report to make: the same values (the same string objects, stripped, and
+    each parser's result), in one pass over the fields the claim gives. Its citations are left to
+    ``_citations``.
+    """
+    if node.__class__ is not Mapping or not node.keys() <= _CLAIM_SLOTS.keys():
+        return None
+    for key in _CLAIM_REQUIRED:
+        if key not in node:
+            return None
+    values: list[Any] = [None] * _CLAIM_LENGTH
+    for key, value in node.items():
+        slot, parse = _CLAIM_SLOTS[key]
+        if parse == "citations":
+            continue
+        if value.__class__ is not str:
+            return None
+        value = value.strip()
+        if not value:
+            return None
+        if parse is not None:
+            try:
+                value = parse(value)
+            except ValueError:
+                return None
+        values[slot] = value
+    if values[_CLAIM_RELATION] is not None and values[_CLAIM_RELATED] is None:
+        return None  # a relation needs 'related'
+    return values
+
+
+_CLAIM_LENGTH = len(Claim._fields)
+_CLAIM_REQUIRED = _required_fields(CLAIM_FIELDS)
+
+
+def _reported_claim(
+    checker: _Checker,
+    node: Node,
+    pos: tuple[int, int],
+    subject: str,
+    sources: dict[str, Source],
+    source_texts: dict[str, str] | None,
+    references: list[tuple[str, tuple[int, int], str]],
+) -> Claim | None:
+    """``_claim`` field by field, reporting each problem (any claim ``_clean_claim`` did not take)."""
     mapping = checker.fields(node, CLAIM_FIELDS, "a claim", pos)
     if mapping is None:
         return None

@@ -41,6 +41,8 @@ _FORBIDDEN = re.compile(
     "\u2060-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff\U000e0000-\U000e007f]"
 )
 _DUPLICATE = object()  # a pending key whose value is skipped (never a string a file could contain)
+_new_dict = dict.__new__  # a Mapping or Sequence without its __init__: the walker sets its positions itself
+_new_list = list.__new__
 
 
 def _pack(pos: tuple[int, int]) -> int:
@@ -61,10 +63,11 @@ class _Positions:
         self._slot = slot
 
     def __getitem__(self, key: str) -> tuple[int, int]:
-        for number, name in enumerate(self._mapping):
-            if name == key:
-                return _unpack(self._mapping._at[1 + 2 * number + self._slot])
-        raise KeyError(key)
+        mapping = self._mapping
+        if key not in mapping:
+            raise KeyError(key)
+        packed = mapping._at[1 + 2 * list(mapping).index(key) + self._slot]  # the key's place among the keys
+        return (packed >> 32, packed & 0xFFFFFFFF)
 
     def __setitem__(self, key: str, pos: tuple[int, int]) -> None:  # in arrival order: key, then value
         self._mapping._at.append(_pack(pos))
@@ -133,8 +136,9 @@ class Sequence(list):
     def items_with_pos(self) -> Iterator[tuple[Node, tuple[int, int]]]:
         """Each item with its position, one at a time (a list of millions would cost ~100 B an item)."""
         at = self._at
-        for index, item in enumerate(self):
-            yield item, _unpack(at[index + 1])
+        for index, item in enumerate(self, 1):
+            packed = at[index]
+            yield item, (packed >> 32, packed & 0xFFFFFFFF)
 
 
 Node = Mapping | Sequence | str
@@ -300,12 +304,22 @@ def parse_tree(text: str | bytes, name: str, *, on_entity: OnEntity | None = Non
 
     walker = _Walker(name, on_entity)
     try:
-        walker.walk(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), yaml)
+        # the parser's own get_event until it has no more (what yaml.parse does, without its generator)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+        try:
+            walker.walk(iter(loader.get_event, None), yaml)
+        finally:
+            loader.dispose()
     except FactBaseError:
         raise
     except (yaml.YAMLError, ValueError, UnicodeError) as error:
         raise _syntax_error(error, text, name, yaml) from None
     return walker.root, walker.problems
+
+
+_ITEM = object()  # the pending "key" of an open sequence: the next node is appended
+_TOP = object()  # ... of no open collection: the next node is the root
+_ONE_ONE = (1 << 32) + 1  # a libyaml mark (0-based) packed, plus this: (line, column) 1-based, packed
 
 
 class _Walker:
@@ -316,7 +330,7 @@ class _Walker:
         self.on_entity = on_entity
         self.problems: list[Problem] = []
         self.stack: list[Any] = []  # open collections
-        self.pending_key: list[Any] = []  # per open collection: None (expecting a key), the key, or _DUPLICATE
+        self.frames: list[tuple[Any, Any, Any]] = []  # per open collection: its parent's (parent, at_append, key)
         self.root: Node | None = None
         self.documents = 0
         self.collections = 0  # lists and mappings so far: at most one per BYTES_PER_COLLECTION characters read
@@ -326,73 +340,74 @@ class _Walker:
 
     def walk(self, events: Iterator[Any], yaml: Any) -> None:
         # dispatch on the event's class, scalars first (most events): this loop is the Python
-        # part of a cold load, ~1 us an event on top of libyaml's own
+        # part of a cold load. The innermost open collection is kept in locals: ``parent``, the
+        # append of its packed positions, and ``key``: what the next node is to it (None: a
+        # mapping's key; a string: the value of that key; _DUPLICATE: a value to skip; _ITEM:
+        # a sequence's item; _TOP: the root).
         scalar_event, mapping_end, sequence_end = yaml.ScalarEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
         mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
-        attach, close, fail = self.attach, self.close, self.fail
+        longest, one_one, item, duplicate, intern_ = MAX_SCALAR_CHARS, _ONE_ONE, _ITEM, _DUPLICATE, intern  # locals
+        parent: Any = None
+        at_append: Any = None
+        key: Any = _TOP
+        stack, frames = self.stack, self.frames
         for event in events:
             kind = event.__class__
             if kind is scalar_event:
                 if event.anchor is not None or event.tag is not None:
-                    _refuse_anchor_or_tag(event, fail)
+                    _refuse_anchor_or_tag(event, self.fail)
                 value = event.value
                 mark = event.start_mark
-                if len(value) > MAX_SCALAR_CHARS:
-                    raise fail(mark, f"text longer than {MAX_SCALAR_CHARS:,} characters")
-                attach(value, (mark.line + 1, mark.column + 1), mark)
+                if len(value) > longest:
+                    raise self.fail(mark, f"text longer than {MAX_SCALAR_CHARS:,} characters")
+                packed = (mark.line << 32 | mark.column) + one_one
+                if key is None:  # a mapping's key
+                    if value in parent or value == "<<":
+                        key = self.odd_key(parent, value, packed, mark)
+                    else:
+                        at_append(packed)
+                        key = intern_(value)  # "text", "quote": one string, not one per claim
+                elif key.__class__ is str:
+                    parent[key] = value
+                    at_append(packed)
+                    key = None
+                elif key is item:
+                    parent.append(value)
+                    at_append(packed)
+                elif key is duplicate:
+                    key = None
+                else:
+                    self.root = value
             elif kind is mapping_end or kind is sequence_end:
-                close(kind is mapping_end)
+                if len(stack) == 3:
+                    self.entity_end(kind is mapping_end)
+                stack.pop()
+                parent, at_append, key = frames.pop()  # the enclosing collection's, as open() left them
             elif kind is mapping_start or kind is sequence_start:
-                self.open(event, Mapping if kind is mapping_start else Sequence)
+                parent, at_append, key = self.open(event, kind is mapping_start, parent, at_append, key)
             else:
                 self.other(event, yaml)
 
-    def attach(self, node: Node, pos: tuple[int, int], mark: Any) -> None:
-        stack = self.stack
-        if not stack:
-            self.root = node
-            return
-        parent = stack[-1]
-        if isinstance(parent, Sequence):
-            parent.append(node)
-            parent._at.append(pos[0] << 32 | pos[1])
-            return
-        pending_key = self.pending_key
-        key = pending_key[-1]
-        if key is None:
-            pending_key[-1] = self.key(parent, node, pos, mark)
-            return
-        pending_key[-1] = None
-        if key is _DUPLICATE:
-            return
-        parent[key] = node
-        parent._at.append(pos[0] << 32 | pos[1])
-
-    def key(self, parent: Mapping, node: Node, pos: tuple[int, int], mark: Any) -> Any:
-        """A mapping's key as it arrives: the key to file the next value under, or _DUPLICATE."""
-        if not isinstance(node, str):
-            raise self.fail(mark, "a mapping key must be plain text")
+    def odd_key(self, parent: Mapping, node: str, packed: int, mark: Any) -> Any:
+        """A key already in its mapping, or a merge key: _DUPLICATE (a problem kept), or FactBaseError."""
         if node == "<<":
             raise self.fail(mark, "merge keys (<<) are not allowed")
-        if node in parent:
-            first = parent.key_pos[node]
-            problems = self.problems
-            problems.append(
-                Problem(self.name, pos[0], pos[1], f"duplicate key {node[:60]!r} (first at line {first[0]})")
-            )
-            if len(problems) >= MAX_PROBLEMS:
-                problems.append(
-                    Problem(self.name, pos[0], pos[1], f"too many problems; stopped after {MAX_PROBLEMS:,}")
-                )
-                raise FactBaseError(problems)
-            return _DUPLICATE
-        parent._at.append(pos[0] << 32 | pos[1])
-        return intern(node)  # "text", "quote": one string, not one per claim
+        first = parent.key_pos[node]
+        pos = _unpack(packed)
+        problems = self.problems
+        problems.append(Problem(self.name, pos[0], pos[1], f"duplicate key {node[:60]!r} (first at line {first[0]})"))
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(Problem(self.name, pos[0], pos[1], f"too many problems; stopped after {MAX_PROBLEMS:,}"))
+            raise FactBaseError(problems)
+        return _DUPLICATE
 
-    def open(self, event: Any, collection: type[Mapping] | type[Sequence]) -> None:
+    def open(self, event: Any, mapping: bool, parent: Any, at_append: Any, key: Any) -> tuple[Any, Any, Any]:
+        """A list or mapping starts: attached to ``parent`` as ``key`` says; it is the innermost one now."""
         mark = event.start_mark
-        _refuse_anchor_or_tag(event, self.fail)
-        if len(self.stack) >= MAX_DEPTH:
+        if event.anchor is not None or event.tag is not None:
+            _refuse_anchor_or_tag(event, self.fail)
+        stack = self.stack
+        if len(stack) >= MAX_DEPTH:
             raise self.fail(mark, f"nested deeper than {MAX_DEPTH} levels")
         self.collections += 1
         if self.collections > _MIN_COLLECTIONS + mark.index // BYTES_PER_COLLECTION:
@@ -401,23 +416,36 @@ class _Walker:
                 f"more lists and mappings than a fact file this size holds "
                 f"(at most one per {BYTES_PER_COLLECTION} characters)",
             )
-        pos = (mark.line + 1, mark.column + 1)
-        node = collection(pos)
-        self.attach(node, pos, mark)
-        self.stack.append(node)
-        self.pending_key.append(None)
+        packed = (mark.line << 32 | mark.column) + _ONE_ONE
+        node = _new_dict(Mapping) if mapping else _new_list(Sequence)
+        node._at = at = array("Q", (packed,))
+        if key is None:
+            raise self.fail(mark, "a mapping key must be plain text")
+        if key.__class__ is str:
+            parent[key] = node
+            at_append(packed)
+            key = None  # the parent's value is taken: a key comes next
+        elif key is _ITEM:
+            parent.append(node)
+            at_append(packed)
+        elif key is _TOP:
+            self.root = node
+        else:  # a duplicate key's value: dropped
+            key = None
+        stack.append(node)
+        self.frames.append((parent, at_append, key))  # the parent's state for when this one ends
+        return node, at.append, None if mapping else _ITEM
 
-    def close(self, mapping: bool) -> None:
+    def entity_end(self, mapping: bool) -> None:
+        """A list or mapping three levels down ends (before it leaves the stack)."""
         stack = self.stack
-        if len(stack) == 3 and mapping and self.on_entity is not None:
+        if mapping and self.on_entity is not None:
             # an item of a list three levels down closed: an entity, if the list is the root's "entities"
             top, items = stack[0], stack[1]
             if isinstance(top, Mapping) and top.get("entities") is items and isinstance(items, Sequence):
                 checked = self.on_entity(top, stack[2], _unpack(items._at[-1]))
                 if checked is not None:
                     items[-1] = checked  # the entity's nodes are freed as it leaves the stack
-        stack.pop()
-        self.pending_key.pop()
 
     def other(self, event: Any, yaml: Any) -> None:
         if event.__class__ is yaml.AliasEvent:

@@ -33,6 +33,7 @@ MAX_NUMBER_DIGITS = 30
 _NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)  # not Arabic-Indic or fullwidth digits
 _POINT = re.compile(r"(?P<decade>\d{3}0)s|(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?", re.ASCII)
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_new = tuple.__new__  # a named tuple from all its fields at once (parsing a cold load's dates)
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -103,19 +104,19 @@ class PartialDate(_PartialDateFields):
         Raises ValueError with a reader-facing message on anything else.
         """
         approximate = text.endswith("~")
-        body = text[:-1] if approximate else text
-        match = _POINT.fullmatch(body)
+        match = _POINT.fullmatch(text, 0, len(text) - 1 if approximate else len(text))  # without the ~
         if not match:
             raise ValueError(
                 f"{text!r} is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or a decade like 1960s, optionally ending in ~)"
             )
-        if match["decade"]:
-            if int(match["decade"]) == 0:
+        decade, year_digits, month_digits, day_digits = match.groups()
+        if decade:
+            if int(decade) == 0:
                 raise ValueError(f"{text!r} is an impossible date: there is no year 0")
-            return cls(int(match["decade"]), decade=True, approximate=approximate)
-        year = int(match["year"])
-        month = int(match["month"]) if match["month"] else None
-        day = int(match["day"]) if match["day"] else None
+            return _new(cls, (int(decade), None, None, True, approximate))  # all the fields, in order
+        year = int(year_digits)
+        month = int(month_digits) if month_digits else None
+        day = int(day_digits) if day_digits else None
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"{text!r} is an impossible date: there is no month {month}")
         if day is not None and month is not None:
@@ -124,7 +125,7 @@ class PartialDate(_PartialDateFields):
                 raise ValueError(f"{text!r} is an impossible date: {year}-{month:02d} has {last} days")
         if year == 0:
             raise ValueError(f"{text!r} is an impossible date: there is no year 0")
-        return cls(year, month, day, approximate=approximate)
+        return _new(cls, (year, month, day, False, approximate))
 
 
 class _PeriodFields(NamedTuple):
@@ -158,12 +159,14 @@ class Period(_PeriodFields):
     def parse(cls, text: str) -> Period:
         """Parse a date or two joined by ``/``; the end may not precede the start."""
         if "/" not in text:
-            return cls(PartialDate.parse(text))
+            return _new(cls, (PartialDate.parse(text), None))
         first, _, second = text.partition("/")
         start, end = PartialDate.parse(first), PartialDate.parse(second)
-        if end.latest() < start.earliest():
+        # end.latest() < start.earliest(), as numbers: the ISO strings are fixed-width (4-digit years)
+        year, month = (end.year + 9 if end.decade else end.year), end.month or 12
+        if (year, month, end.day or _days_in_month(year, month)) < (start.year, start.month or 1, start.day or 1):
             raise ValueError(f"{text!r} is an impossible period: it ends before it starts")
-        return cls(start, end)
+        return _new(cls, (start, end))
 
 
 class _CitationFields(NamedTuple):

@@ -48,6 +48,7 @@ _new = tuple.__new__  # a named tuple from a sequence of all its fields, without
 _CLAIM_FIELDS = tuple(Claim.SCHEMA)  # what a claim record holds, in this order
 _CLAIM_DATES = tuple(n for n, kind in enumerate(Claim.SCHEMA.values()) if kind.rstrip("!") == "date")
 _CLAIM_CITATIONS = _CLAIM_FIELDS.index("citations")
+_CLAIM_STORED = len(_CLAIM_FIELDS)
 _CLAIM_REFERENCES = tuple(n for n, kind in enumerate(Claim.SCHEMA.values()) if kind == "entity")
 # a cache written with other fields is stale, not misread: the layout is part of its key
 LAYOUT = "|".join((*Entity.SCHEMA, *_CLAIM_FIELDS, *Source.SCHEMA))
@@ -56,11 +57,9 @@ LAYOUT = "|".join((*Entity.SCHEMA, *_CLAIM_FIELDS, *Source.SCHEMA))
 def _date_record(period: Period | None) -> tuple[Any, ...] | None:
     if period is None:
         return None
-    start, end = period.start, period.end
-    return (
-        (start.year, start.month, start.day, start.decade, start.approximate),
-        None if end is None else (end.year, end.month, end.day, end.decade, end.approximate),
-    )
+    start, end = period
+    # (year, month, day, decade, approximate) each, as plain tuples (a PartialDate's fields, in order)
+    return (tuple(start), None if end is None else tuple(end))
 
 
 _PERIODS: dict[Any, Period] = {}  # frozen, so shared: dates repeat (years, decades)
@@ -79,10 +78,11 @@ def _period(record: Any) -> Period | None:
 
 
 def _claim_record(claim: Claim) -> tuple[Any, ...]:
-    values: list[Any] = list(claim[: len(_CLAIM_FIELDS)])  # the stored fields come first (tests/test_cache.py)
+    values: list[Any] = list(claim[:_CLAIM_STORED])  # the stored fields come first (tests/test_cache.py)
     for n in _CLAIM_DATES:
-        values[n] = _date_record(values[n])
-    values[_CLAIM_CITATIONS] = tuple([tuple(c) for c in claim.citations])
+        if values[n] is not None:
+            values[n] = _date_record(values[n])
+    values[_CLAIM_CITATIONS] = tuple([tuple(c) for c in values[_CLAIM_CITATIONS]])
     return tuple(values)
 
 
@@ -96,7 +96,7 @@ def entity_record(entity: Entity) -> tuple[Any, ...]:
         entity.summary,
         entity.aliases,
         _date_record(entity.date),
-        tuple(_claim_record(claim) for claim in entity.claims),
+        tuple([_claim_record(claim) for claim in entity.claims]),
         entity.outside_aliases,
         entity.former_ids,
     )
