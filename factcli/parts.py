@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from .check import Review
 
 Keep = Callable[[Entity], bytes]
+Save = Callable[["Part", bool], bool]  # a clean part to its cache (and whether it is there now), by role
+Job = tuple[bytes | None, str, bool, Keep, Save | None]  # what check_part needs, and where its part goes
 _FACT_FILE_SUFFIX = ".yaml"
 
 
@@ -154,17 +156,23 @@ def _include_positions(tree: Any, patterns: list[str]) -> list[tuple[str, int, i
     return [(pattern, *where[stripped.index(pattern)]) for pattern in patterns]
 
 
-def _check_one(job: tuple[bytes | None, str, bool, Keep]) -> Part:
-    return check_part(*job)
+def _check_one(job: Job) -> Part:
+    """One job: the part, saved where the job says when it is clean, and then without its records (a base
+    of a million entities would otherwise hold every record in the process that started the jobs)."""
+    data, name, member, keep, save = job
+    part = check_part(data, name, member, keep)
+    if save is not None and not part.problems and save(part, member):
+        part.records = None  # type: ignore[assignment]
+    return part
 
 
-def check_parts(jobs: Sequence[tuple[bytes | None, str, bool, Keep]], workers: int) -> list[Part]:
+def check_parts(jobs: Sequence[Job], workers: int) -> list[Part]:
     """``check_part`` for each job, in a pool of ``workers`` processes when there are several; the parts
     come back in the order of the jobs, so what follows does not depend on which process was quicker."""
     return start_checking(jobs, workers if len(jobs) > 1 else 1)()
 
 
-def start_checking(jobs: Sequence[tuple[bytes | None, str, bool, Keep]], workers: int) -> Callable[[], list[Part]]:
+def start_checking(jobs: Sequence[Job], workers: int) -> Callable[[], list[Part]]:
     """Start ``check_part`` on each job and return what collects the parts, in the order of the jobs.
 
     With ``workers`` > 1 they are checked in a pool (of at most one process per job) while the

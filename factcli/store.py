@@ -29,6 +29,7 @@ from .load import default_facts_path, max_bytes, read_bytes
 from .model import Citation, Claim, Entity, FactBase, PartialDate, Period, Source
 from .parts import (
     Combined,
+    Job,
     Part,
     check_in_pieces,
     check_part,
@@ -493,6 +494,15 @@ def _part_payload(part: Part) -> bytes:
     return _PART_META.pack(len(meta)) + meta + marshal.dumps(part.records, _MARSHAL_VERSION)
 
 
+def _save_part(part: Part, member: bool) -> bool:
+    """A part just checked, to its cache (in the process that checked it): whether it is there now."""
+    try:
+        cache.write_part(cache.part_path(part.digest, "member" if member else "root", LAYOUT), _part_payload(part))
+    except OSError:
+        return False  # costs speed next time, not the answer
+    return True
+
+
 def _part_from_payload(payload: bytes, name: str, records: bool = True) -> Part:
     (length,) = _PART_META.unpack_from(payload)
     meta = memoryview(payload)[_PART_META.size : _PART_META.size + length]
@@ -554,7 +564,7 @@ class _Opening:
         if root is None and not files:
             raise FactBaseError([Problem(self.name, None, None, "is a directory with no *.yaml fact file under it")])
         names = [os.fspath(path) for path in files]
-        parts = check_parts([(None, name, True, _marshalled) for name in names], self.jobs)  # each reads its file
+        parts = check_parts([(None, name, True, _marshalled, None) for name in names], self.jobs)  # each reads its file
         digests = [part.digest for part in parts]
         roles = ["member"] * len(files)
         if root is not None:
@@ -719,7 +729,7 @@ class _Several:
         """Each part just checked, to its part cache; its records are then read back from there when needed."""
         for number in fresh:
             part = parts[number]
-            if part.problems:
+            if part.problems or part.records is None:  # (saved where it was checked)
                 continue
             try:
                 cache.write_part(cache.part_path(digests[number], roles[number], LAYOUT), _part_payload(part))
@@ -765,8 +775,10 @@ class _Several:
         """Fill in every part: from the part caches, and by checking the files that have none (started
         first, in other processes, while the cached parts are read). Returns the numbers checked."""
 
-        def jobs(numbers: list[int]) -> list[tuple[None, str, bool, Any]]:
-            return [(None, names[n], roles[n] == "member", _marshalled) for n in numbers]  # each read where checked
+        save = _save_part if self.opening.use_cache else None
+
+        def jobs(numbers: list[int]) -> list[Job]:
+            return [(None, names[n], roles[n] == "member", _marshalled, save) for n in numbers]  # read where checked
 
         def cached(number: int) -> bool:
             path = cache.part_path(digests[number], roles[number], LAYOUT)  # type: ignore[arg-type]

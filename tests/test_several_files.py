@@ -98,7 +98,7 @@ def checked_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = store.start_checking
 
     def spy(jobs, workers):  # type: ignore[no-untyped-def]
-        seen.extend(name for _, name, _, _ in jobs)
+        seen.extend(job[1] for job in jobs)
         return real(jobs, 1)
 
     monkeypatch.setattr(store, "start_checking", spy)
