@@ -6,7 +6,8 @@
 
 Each row is a fresh process with a private, empty cache directory (cold) or the one the row
 before it filled (warm, edit), timed by wall clock; peak memory is the largest sum of the
-resident sizes of the process and its workers, sampled every 20 ms from /proc. libyaml's bare
+proportional set sizes of the process and its workers (shared pages counted once), sampled
+every 20 ms from /proc. libyaml's bare
 event stream over the single file (PyYAML's C parser, nothing built) is the floor any loader
 built on it pays. The edit row changes one entity's summary in one file of the folder, then
 times the next ``who`` (the file is put back afterwards).
@@ -26,25 +27,35 @@ from pathlib import Path
 FACTCLI = [sys.executable, "-m", "factcli"]
 
 
+def _pss_kb(pid: int) -> int:
+    """A process's proportional set size (kB): pages it shares with others (a forked worker shares the
+    parent's copy of the fact file) counted once between them, not once per process as VmRSS counts."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _tree_rss_kb(root: int) -> int:
-    """The resident size of ``root`` and its descendants (kB), from /proc."""
+    """The memory of ``root`` and its descendants (kB, proportional set sizes summed), from /proc."""
     children: dict[int, list[int]] = {}
-    sizes: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as handle:
-                fields = dict(line.split(":", 1) for line in handle if ":" in line)
-        except OSError:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        pid, parent = int(entry), int(fields.get("PPid", "0").strip() or 0)
-        children.setdefault(parent, []).append(pid)
-        sizes[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+        children.setdefault(parent, []).append(int(entry))
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += sizes.get(pid, 0)
+        total += _pss_kb(pid)
         todo.extend(children.get(pid, []))
     return total
 

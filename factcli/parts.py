@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .check import Review
 
 Keep = Callable[[Entity], bytes]
+_INDEX_PART = 1000  # entities a piece of the name index is made of as a file is checked
 Save = Callable[["Part", bool], bool]  # a clean part to its cache (and whether it is there now), by role
 Job = tuple[bytes | None, str, bool, Keep, Save | None]  # what check_part needs, and where its part goes
 _FACT_FILE_SUFFIX = ".yaml"
@@ -97,7 +98,7 @@ class Part:
     def __init__(self, name: str) -> None:
         self.name = name
         self.digest = ""  # SHA-256 of the bytes checked, when check_part read them itself
-        self.index: IndexPart | None = None  # what its entities give the name index (NameIndex.part)
+        self.index: list[IndexPart] = []  # what its entities give the name index, 1,000 at a time (NameIndex.part)
         self.sources: list[Source] = []
         self.source_pos: list[tuple[int, int]] = []
         self.include: list[tuple[str, int, int]] = []  # the root's patterns, with where each is
@@ -121,10 +122,13 @@ def check_part(data: bytes | None, name: str, member: bool, keep: Keep) -> Part:
         from .check import Elsewhere, EntityStream, validate  # noqa: PLC0415 (lazy: a warm start never checks)
 
         elsewhere = Elsewhere(deferred=True, member=member)
-        labels: list[tuple[str, list[str]]] = []  # (kind, labels) of each entity kept, for its index part
+        labels: list[tuple[str, list[str]]] = []  # (kind, labels) of the entities kept since the last index part
 
         def keeping(entity: Entity) -> bytes:
             labels.append((entity.kind, [entity.name, *entity.aliases, *entity.outside_aliases]))
+            if len(labels) == _INDEX_PART:  # (a part of a few entities at a time: see NameIndex.build)
+                part.index.append(NameIndex.part(labels))
+                labels.clear()
             return keep(entity)
 
         tree, problems = parse_tree(decode(data, name), name, on_entity=EntityStream(name, keeping, elsewhere))
@@ -145,7 +149,8 @@ def check_part(data: bytes | None, name: str, member: bool, keep: Keep) -> Part:
     part.unresolved_sources = checked.unresolved_sources
     part.unresolved_ids = checked.unresolved_ids
     part.include = _include_positions(tree, checked.include)
-    part.index = NameIndex.part(labels)  # (a clean file: every entity was kept once, in file order)
+    if labels:  # (a clean file: every entity was kept once, in file order)
+        part.index.append(NameIndex.part(labels))
     return part
 
 

@@ -427,7 +427,7 @@ def _checked(parts: list[Part], name: str, digest: str, several: bool) -> tuple[
 
 def _index_of(parts: list[Part]) -> NameIndex:
     """The name index of the parts' entities, from what each part's checking gave (no entity decoded)."""
-    return NameIndex.merge([part.index for part in parts if part.index is not None])
+    return NameIndex.merge([piece for part in parts for piece in part.index])
 
 
 def _as_one_of_several(part: Part) -> Part:
@@ -487,7 +487,7 @@ def _part_payload(part: Part) -> bytes:
             part.id_pos.tobytes(),
             sorted(part.unresolved_sources),
             sorted(part.unresolved_ids),
-            part.index.dump() if part.index is not None else b"",
+            [piece.dump() for piece in part.index],
         ),
         _MARSHAL_VERSION,
     )
@@ -515,9 +515,9 @@ def _part_from_payload(payload: bytes, name: str, records: bool = True) -> Part:
     part.id_pos.frombytes(id_pos)
     part.unresolved_sources = set(unresolved_sources)
     part.unresolved_ids = set(unresolved_ids)
-    part.index = IndexPart.load(index)
+    part.index = [IndexPart.load(piece) for piece in index]
     if (
-        part.index.size != len(part.ids)
+        sum(piece.size for piece in part.index) != len(part.ids)
         or len(part.ids) != len(part.id_pos)
         or len(part.sources) != len(part.source_pos)
     ):
@@ -761,7 +761,7 @@ class _Several:
             )
             del index, combined
             for part in parts:
-                part.index = None  # (their tables are in the cache now)
+                part.index = []  # (their tables are in the cache now)
             opened = self.opening._from_cache(cache.read(target, digest, LAYOUT), digest)
         except (OSError, cache.CacheCorrupt):
             return None
