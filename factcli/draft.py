@@ -24,11 +24,16 @@ from .model import QUALIFIERS, is_placeholder, parse_number
 from .normalize import fold
 from .query import Catalog
 from .quote import read_source
+from .store import fact_files
 from .values import Frozen, set_field
 
 
 def unfinished(path: str | os.PathLike[str]) -> list[Problem]:
-    """Every draft claim and placeholder of a (valid) fact file, in file order, at its position."""
+    """Every draft claim and placeholder of a (valid) fact base, in file order, at its position."""
+    return [problem for file in fact_files(path) for problem in _unfinished_in(file)]
+
+
+def _unfinished_in(path: str | os.PathLike[str]) -> list[Problem]:
     name = os.fspath(path)
     tree, _ = parse_tree(decode(read_bytes(path), name), name)
     found: list[Problem] = []

@@ -65,6 +65,11 @@ def add_source(
     write = write or write_atomically
     fields = _fields(source_id, title, published, author, publisher, published_note, url)
     facts_path = Path(facts) if facts is not None else default_facts_path()
+    if facts_path.is_dir():
+        raise UsageError(
+            f"{facts_path} is a folder of fact files: sources add writes to one fact file; add the entry "
+            "to the file that declares the sources by hand, then run factcli check"
+        )
     data = _text_bytes(Path(text_file))
     base = _checked_base(facts_path)
     if source_id in base.sources:
@@ -253,6 +258,10 @@ def _round_trip(updated: bytes, name: str, before: Any, expected: Source) -> Non
     """The new file checks, gives the new source as meant, and every other one as it was."""
     try:
         tree, problems = parse_tree(decode(updated, name), name)
+        if isinstance(tree, Mapping) and "include" in tree:
+            raise UsageError(
+                f"{name} includes other fact files: add the entry to its sources by hand, then run factcli check"
+            )
         checked, more = validate(tree, name)
     except FactBaseError as error:
         problems, checked, more = error.problems, None, []

@@ -901,6 +901,15 @@ class _Several:
         cache.remember_files(self.opening.name, memo)
 
 
+def fact_files(path: str | os.PathLike[str]) -> list[Path]:
+    """The files a (valid) fact base is made of, in order: the folder's, or the fact file and those it includes."""
+    path = Path(path)
+    if path.is_dir():
+        return directory_files(path)
+    root = check_part(read_bytes(path), os.fspath(path), False, _marshalled)
+    return [path, *included_files(path, root.include)[0]]
+
+
 def complete_names(
     incomplete: str,
     path: str | os.PathLike[str] | None = None,

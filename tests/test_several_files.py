@@ -389,3 +389,27 @@ def test_editing_an_included_file_checks_that_file_alone(
     with pytest.raises(FactBaseError) as raised:
         Catalog.open(root)
     assert [(p.file, p.line) for p in raised.value.problems] == [(str(tmp_path / "more" / "a.yaml"), 9)]
+
+
+def test_check_strict_finds_drafts_in_every_file(tmp_path: Path, isolated_cache: Path) -> None:
+    drafted = PEOPLE_B.replace(
+        "      - text: Designed the Analytical Engine.\n",
+        "      - text: Designed the Analytical Engine.\n        draft: as written\n",
+    )
+    base = _folder(tmp_path / "base", {"sources.yaml": SOURCES, "a.yaml": PEOPLE_A, "b.yaml": drafted})
+    result = run_factcli("check", "--facts", str(base), "--strict")
+    assert result.returncode == 1
+    assert f"{base / 'b.yaml'}:7:9: draft: the claim is still the source's words" in result.stderr.decode()
+
+
+def test_sources_add_refuses_a_folder_before_writing_anything(tmp_path: Path, isolated_cache: Path) -> None:
+    base = _base(tmp_path)
+    text = tmp_path / "new.txt"
+    text.write_text("A new article.\n", encoding="utf-8")
+    before = sorted(p.read_bytes() for p in base.rglob("*") if p.is_file())
+    result = run_factcli(
+        "--facts", str(base), "sources", "add", str(text), "--id", "s3", "--title", "T", "--published", "2020"
+    )
+    assert result.returncode == 2
+    assert result.stderr.decode().count("\n") == 1 and "is a folder of fact files" in result.stderr.decode()
+    assert sorted(p.read_bytes() for p in base.rglob("*") if p.is_file()) == before
