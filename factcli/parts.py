@@ -110,8 +110,11 @@ class Part:
         self.problems: list[Problem] = []  # the file's own; a part with any is never cached
 
 
-def check_part(data: bytes | None, name: str, member: bool, keep: Keep) -> Part:
-    """The first pass over one file (read here when ``data`` is None): its own problems, or what it holds."""
+def check_part(data: Any, name: str, member: bool, keep: Keep, *, decoded: bool = False) -> Part:
+    """The first pass over one file (read here when ``data`` is None): its own problems, or what it holds.
+
+    ``decoded``: ``data`` was checked by ``load.decode`` already, and may be a stream (``_Piece``).
+    """
     part = Part(name)
     try:
         if data is None:
@@ -131,7 +134,8 @@ def check_part(data: bytes | None, name: str, member: bool, keep: Keep) -> Part:
                 labels.clear()
             return keep(entity)
 
-        tree, problems = parse_tree(decode(data, name), name, on_entity=EntityStream(name, keeping, elsewhere))
+        text = data if decoded else decode(data, name)
+        tree, problems = parse_tree(text, name, on_entity=EntityStream(name, keeping, elsewhere))
         checked, more = validate(tree, name, keep=keeping, elsewhere=elsewhere)
     except FactBaseError as error:
         part.problems = error.problems
@@ -239,28 +243,61 @@ def entity_pieces(data: bytes, pieces: int) -> list[tuple[int, int]] | None:
     return list(zip(bounds, bounds[1:], strict=False))
 
 
+class _Piece:
+    """A piece of ``_SHARED["data"]`` as a stream libyaml reads (``read``), without copying it: the
+    blank lines and ``entities:`` that stand in for what comes before it, then its bytes."""
+
+    def __init__(self, prefix: bytes, start: int, end: int) -> None:
+        self._prefix = prefix
+        self._view = memoryview(_SHARED["data"])[start:end]
+        self._at = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self._prefix:
+            chunk, self._prefix = self._prefix, b""
+            return chunk
+        end = len(self._view) if size is None or size < 0 else self._at + size
+        chunk = bytes(self._view[self._at : end])
+        self._at += len(chunk)
+        return chunk
+
+
 def _check_piece(job: tuple[int, int, str, Keep]) -> Part:
-    """One piece of ``_SHARED["data"]``: the first checked as the file, the others as its entities alone,
-    blank lines standing in for what comes before them so that every position is the file's."""
+    """One piece of ``_SHARED["data"]`` (which ``decode`` passed): the first checked as the file, the
+    others as its entities alone, blank lines standing in for what comes before them so that every
+    position is the file's. Any failure is a problem: the store then checks the file whole."""
     start, end, name, keep = job
-    data = _SHARED["data"]
-    if start == 0:
-        return check_part(data[:end], name, False, keep)
-    line = data.count(b"\n", 0, start) + 1
-    return check_part(b"\n" * (line - 2) + b"entities:\n" + data[start:end], name, True, keep)
+    try:
+        if start == 0:
+            return check_part(_Piece(b"", 0, end), name, False, keep, decoded=True)
+        line = _SHARED["data"].count(b"\n", 0, start) + 1
+        return check_part(_Piece(b"\n" * (line - 2) + b"entities:\n", start, end), name, True, keep, decoded=True)
+    except Exception as error:  # noqa: BLE001  # (a syntax error's position is worked out from bytes, not a stream)
+        part = Part(name)
+        part.problems = [Problem(name, None, None, f"this piece does not check: {error}")]
+        return part
 
 
 def check_in_pieces(data: bytes, name: str, workers: int, keep: Keep) -> list[Part] | None:
-    """A large fact file checked in ``workers`` pieces at once (forked processes share its bytes), or
-    None when it is small, not of the plain layout, or the platform cannot fork."""
+    """A large fact file checked in ``workers`` pieces at once (forked processes share its bytes, which
+    ``decode`` checks first), or None when it is small, not of the plain layout, not clean UTF-8,
+    or the platform cannot fork."""
     import multiprocessing  # noqa: PLC0415 (lazy: only a large cold load)
 
     pieces = entity_pieces(data, workers) if workers > 1 else None
     if pieces is None or "fork" not in multiprocessing.get_all_start_methods():
         return None
+    try:
+        text = decode(data, name)
+    except FactBaseError:
+        return None  # reported as the whole file's check reports it
+    if len(text) != len(data):  # a byte-order mark was dropped: cut again
+        pieces = entity_pieces(text, workers)
+        if pieces is None:
+            return None
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 (lazy: only a large cold load)
 
-    _SHARED["data"] = data
+    _SHARED["data"] = text
     try:
         with ProcessPoolExecutor(max_workers=len(pieces), mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_check_piece, [(start, end, name, keep) for start, end in pieces]))

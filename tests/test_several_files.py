@@ -277,6 +277,9 @@ def test_a_file_in_pieces_writes_the_cache_one_process_writes(
     path = tmp_path / "many.yaml"
     path.write_text(_many(40), encoding="utf-8")
     assert parts.entity_pieces(path.read_bytes(), 2) is not None
+    used = []
+    real = store.check_in_pieces
+    monkeypatch.setattr(store, "check_in_pieces", lambda *args: used.append(real(*args)) or used[-1])
     written = []
     for jobs in (1, 2):
         directory = tmp_path / f"cache-{jobs}"
@@ -286,6 +289,7 @@ def test_a_file_in_pieces_writes_the_cache_one_process_writes(
         [written_cache] = directory.glob("*.cache")
         written.append(written_cache.read_bytes())
     assert written[0] == written[1]
+    assert used[0] is None and used[1] is not None and len(used[1]) == 2  # one process, then two pieces
 
 
 def test_a_file_in_pieces_reports_problems_as_one_process_does(tmp_path: Path, small_pieces: None) -> None:
