@@ -915,6 +915,28 @@ def fact_files(path: str | os.PathLike[str]) -> list[Path]:
     return [path, *included_files(path, root.include)[0]]
 
 
+def _warm_several(path: Path) -> cache.CacheFile:
+    """The cache of a base of several files when none of them changed since it was written (LookupError
+    otherwise): what completion reads, which must never parse YAML."""
+    several = _Several(_Opening(path, True, 1), None)
+    memo = several.memo
+    if memo is None:
+        raise LookupError("no base of several files remembered here")
+    if several.directory:
+        files = directory_files(path)
+        names, roles = [os.fspath(file) for file in files], ["member"] * len(files)
+    else:
+        if several._known(os.fspath(path), os.stat(path)) != memo.get("root"):
+            raise LookupError("the fact file changed")
+        files = included_files(path, [tuple(pattern) for pattern in memo.get("include", [])])[0]
+        names, roles = [os.fspath(path), *map(os.fspath, files)], ["root"] + ["member"] * len(files)
+    digests = [several._known(file, os.stat(file)) for file in names]
+    if None in digests:
+        raise LookupError("a file changed")
+    digest = _base_digest(names, roles, digests)  # type: ignore[arg-type]
+    return cache.read(cache.cache_path(digest, LAYOUT), digest, LAYOUT)
+
+
 def complete_names(
     incomplete: str,
     path: str | os.PathLike[str] | None = None,
@@ -925,12 +947,13 @@ def complete_names(
     """Names of the entities of ``kinds`` (every kind if None) beginning with ``incomplete``, or
     their ids with ``ids``; from a warm cache only (never parses YAML)."""
     name = os.fspath(path or default_facts_path())
-    digest = cache.known_digest(name, os.stat(name))  # remembered: the file is not even read
-    if digest is None:
-        import hashlib  # noqa: PLC0415 (lazy: a warm lookup never hashes)
-
-        digest = hashlib.sha256(Path(name).read_bytes()).hexdigest()
-    opened = cache.read(cache.cache_path(digest, LAYOUT), digest, LAYOUT)
+    if os.path.isdir(name) or cache.known_files(name) is not None:
+        opened = _warm_several(Path(name))
+    else:
+        digest = cache.known_digest(name, os.stat(name))  # remembered: the file is not even read
+        if digest is None:
+            digest = _sha256(Path(name).read_bytes())
+        opened = cache.read(cache.cache_path(digest, LAYOUT), digest, LAYOUT)
     index = opened.index
     wanted = None if kinds is None else set(kinds)
     folded = incomplete.casefold()

@@ -417,3 +417,18 @@ def test_sources_add_refuses_a_folder_before_writing_anything(tmp_path: Path, is
     assert result.returncode == 2
     assert result.stderr.decode().count("\n") == 1 and "is a folder of fact files" in result.stderr.decode()
     assert sorted(p.read_bytes() for p in base.rglob("*") if p.is_file()) == before
+
+
+def test_completion_reads_a_warm_folder_and_never_parses(
+    tmp_path: Path, isolated_cache: Path, trust_timestamps: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = _base(tmp_path)
+    with pytest.raises((OSError, LookupError, cache.CacheCorrupt)):
+        store.complete_names("Char", base)  # nothing cached yet: no answer, and no parse either
+    Catalog.open(base)
+    monkeypatch.setattr(store, "check_part", lambda *args: pytest.fail("completion parsed a file"))
+    assert store.complete_names("Char", base) == ["Charles Babbage"]
+    assert store.complete_names("ada", base, ids=True) == ["ada-lovelace"]
+    (base / "people" / "b.yaml").write_text(PEOPLE_B.replace("Inventor.", "Maker."), encoding="utf-8")
+    with pytest.raises(LookupError):
+        store.complete_names("Char", base)  # a file changed: no stale names
