@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from . import version
+from .files import write_atomically
 from .index import NameIndex
 
 FORMAT = 8  # 8: ids found by bisection (id_off, id_order); 7: records carry the store's layout in the meta
@@ -335,20 +336,9 @@ def part_path(digest: str, role: str, layout: str) -> Path:
 
 
 def write_part(path: Path, payload: bytes) -> None:
-    """One file's part, atomically (a temporary file, then a rename); OSError when it cannot be written."""
+    """One file's part, atomically; OSError when it cannot be written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    try:
-        with open(temporary, "wb") as out:
-            out.write(_PART_HEAD.pack(_PART_MAGIC, len(payload), zlib.crc32(payload)))
-            out.write(payload)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    write_atomically(path, _PART_HEAD.pack(_PART_MAGIC, len(payload), zlib.crc32(payload)) + payload, sync=False)
 
 
 def read_part(path: Path) -> bytes:
@@ -387,10 +377,7 @@ def remember_files(base: str, memo: dict[str, Any]) -> None:
     path = _memo_path(os.path.abspath(base)).with_suffix(".files")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-        with open(temporary, "wb") as handle:
-            handle.write(marshal.dumps(memo))
-        os.replace(temporary, path)
+        write_atomically(path, marshal.dumps(memo, 2), sync=False)
     except OSError:
         pass
 

@@ -54,10 +54,11 @@ def umask() -> int:
     return mask
 
 
-def write_atomically(path: Path, data: bytes | str, mode: int | None = None) -> None:
+def write_atomically(path: Path, data: bytes | str, mode: int | None = None, *, sync: bool = True) -> None:
     """``data`` at ``path`` whole or not at all: a temporary file beside it, synced, then renamed
     over it. ``mode`` defaults to what a new file gets (0o666 less the umask). OSError on failure,
-    with the temporary file removed."""
+    with the temporary file removed. ``sync=False`` skips the fsync, for what can be rebuilt (a
+    cache: readers still see a whole file or none)."""
     import tempfile  # noqa: PLC0415 (lazy: tempfile costs start-up; only a write needs it)
 
     if isinstance(data, str):
@@ -66,8 +67,9 @@ def write_atomically(path: Path, data: bytes | str, mode: int | None = None) -> 
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                out.flush()
+                os.fsync(out.fileno())
         os.chmod(temporary, 0o666 & ~umask() if mode is None else mode)
         os.replace(temporary, path)
     except BaseException:

@@ -161,23 +161,9 @@ _NAMES_KEPT = 1 << 12  # names of entities claims point to (a few, named again a
 
 
 # -- the one entity mapping -----------------------------------------------------------------------
-class _Compressed:
-    """A cold load's records, kept compressed in memory (the same interface as ``cache.RecordTable``)."""
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: list[bytes]) -> None:
-        self._items = items
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def raw(self, ordinal: int) -> bytes:
-        return zlib.decompress(self._items[ordinal])
-
-
 class _Marshalled:
-    """Records kept as they are (a fact base of several files: see ``_marshalled``)."""
+    """Records kept as they are (a fact base of several files: see ``_marshalled``); the same interface
+    as ``cache.RecordTable``."""
 
     __slots__ = ("_items",)
 
@@ -189,6 +175,15 @@ class _Marshalled:
 
     def raw(self, ordinal: int) -> bytes:
         return self._items[ordinal]
+
+
+class _Compressed(_Marshalled):
+    """A cold load's records of one fact file, kept compressed in memory (``_compress``)."""
+
+    __slots__ = ()
+
+    def raw(self, ordinal: int) -> bytes:
+        return zlib.decompress(self._items[ordinal])
 
 
 class Entities(Mapping[str, Entity]):
