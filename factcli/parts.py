@@ -104,7 +104,7 @@ class Part:
         self.include: list[tuple[str, int, int]] = []  # the root's patterns, with where each is
         self.ids: list[str] = []
         self.id_pos = array("Q")  # line << 32 | column of each id
-        self.records: list[bytes] = []  # what ``keep`` made of each entity, in file order
+        self.records: list[bytes] | None = []  # what ``keep`` made of each entity; None: left in its part's cache
         self.unresolved_sources: set[str] = set()
         self.unresolved_ids: set[str] = set()
         self.problems: list[Problem] = []  # the file's own; a part with any is never cached
@@ -172,7 +172,7 @@ def _check_one(job: Job) -> Part:
     data, name, member, keep, save = job
     part = check_part(data, name, member, keep)
     if save is not None and not part.problems and save(part, member):
-        part.records = None  # type: ignore[assignment]
+        part.records = None
     return part
 
 
@@ -323,7 +323,7 @@ class Combined:
     def __init__(self) -> None:
         self.sources: dict[str, Source] = {}
         self.ids: list[str] = []
-        self.records: list[bytes] = []
+        self.records: list[bytes] = []  # only when no id is in two files and every part holds its records
         self.failed: dict[int, list[Problem]] = {}  # part number -> the cross-file problems found in it
 
 
@@ -342,15 +342,16 @@ def combine(parts: Sequence[Part]) -> Combined:
                 combined.failed.setdefault(number, []).append(Problem(part.name, line, column, message))
     every = set().union(*(part.ids for part in parts))
     if len(every) == sum(len(part.ids) for part in parts):  # no id in two files: the usual case, at C speed
+        whole = all(part.records is not None for part in parts)  # (else the store reads them from the caches)
         for part in parts:
             combined.ids += part.ids
-            if part.records is not None:  # (the store may have left them in the part's cache)
-                combined.records += part.records
+            if whole:
+                combined.records += part.records  # type: ignore[arg-type]
         _unresolved(parts, combined, every)
         return combined
-    entity_at: dict[str, int] = {}  # id -> part number
+    entity_at: dict[str, int] = {}  # id -> part number (an id in two files: the base fails, records unneeded)
     for number, part in enumerate(parts):
-        for entity_id, packed, record in zip(part.ids, part.id_pos, part.records, strict=True):
+        for entity_id, packed in zip(part.ids, part.id_pos, strict=True):
             seen = entity_at.get(entity_id)
             if seen is not None:  # (a file's own duplicates are its own problems: only other files' here)
                 place = parts[seen].id_pos[parts[seen].ids.index(entity_id)]
@@ -359,7 +360,6 @@ def combine(parts: Sequence[Part]) -> Combined:
                 continue
             entity_at[entity_id] = number
             combined.ids.append(entity_id)
-            combined.records.append(record)
     _unresolved(parts, combined, entity_at.keys())
     return combined
 

@@ -432,7 +432,7 @@ def _index_of(parts: list[Part]) -> NameIndex:
 
 def _as_one_of_several(part: Part) -> Part:
     """The named fact file, checked as a file on its own, found to include others: its records as theirs."""
-    part.records = [zlib.decompress(record) for record in part.records]
+    part.records = [zlib.decompress(record) for record in part.records or ()]
     return part
 
 
@@ -522,7 +522,7 @@ def _part_from_payload(payload: bytes, name: str, records: bool = True) -> Part:
         or len(part.sources) != len(part.source_pos)
     ):
         raise cache.CacheCorrupt("the part's tables do not agree")
-    part.records = _part_records(payload) if records else None  # type: ignore[assignment]
+    part.records = _part_records(payload) if records else None
     if part.records is not None and len(part.records) != len(part.ids):
         raise cache.CacheCorrupt("the part's records do not match its ids")
     return part
@@ -718,7 +718,7 @@ class _Several:
                 return built
             for number, part in enumerate(checked):  # the base's cache could not be written: records in memory
                 if part.records is None:
-                    path = cache.part_path(digests[number], roles[number], LAYOUT)
+                    path = cache.part_path(digests[number], roles[number], LAYOUT)  # type: ignore[arg-type]
                     part.records = _part_records(cache.read_part(path))
         facts, entities = _checked(checked, opening.name, digest, True)
         opened = FactStore(facts, _index_of(checked), opening.warnings)
@@ -735,7 +735,7 @@ class _Several:
                 cache.write_part(cache.part_path(digests[number], roles[number], LAYOUT), _part_payload(part))
             except OSError:
                 continue  # costs speed next time, not the answer
-            part.records = None  # type: ignore[assignment]
+            part.records = None
 
     def _built(self, parts: list[Part], files: tuple[Any, ...], digest: str) -> FactStore | None:
         """The parts checked together, the base's cache written from them (records streamed part by part

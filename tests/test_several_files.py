@@ -161,6 +161,10 @@ def test_an_id_given_in_two_files_names_both(tmp_path: Path, isolated_cache: Pat
     [problem] = raised.value.problems
     assert (problem.file, problem.line, problem.column) == (str(base / "c.yaml"), 2, 9)
     assert problem.message == f"duplicate entity id 'charles-babbage' (first at {base / 'b.yaml'}:2)"
+    for _ in range(2):  # through the caches too, where each checked part's records stay in its cache
+        with pytest.raises(FactBaseError) as raised:
+            Catalog.open(base, jobs=1)
+        assert [str(p) for p in raised.value.problems] == [str(problem)]
 
 
 def test_a_source_given_in_two_files_names_both(tmp_path: Path, isolated_cache: Path) -> None:
@@ -432,3 +436,22 @@ def test_completion_reads_a_warm_folder_and_never_parses(
     (base / "people" / "b.yaml").write_text(PEOPLE_B.replace("Inventor.", "Maker."), encoding="utf-8")
     with pytest.raises(LookupError):
         store.complete_names("Char", base)  # a file changed: no stale names
+
+
+def test_a_damaged_part_is_checked_again_and_rewritten(
+    tmp_path: Path, isolated_cache: Path, trust_timestamps: None, checked_files: list[str]
+) -> None:
+    base = _base(tmp_path)
+    Catalog.open(base)
+    edited = base / "people" / "a.yaml"
+    edited.write_text(PEOPLE_A.replace("Mathematician.", "Mathematician and writer."), encoding="utf-8")
+    [part_b] = [p for p in isolated_cache.glob("parts/*.part") if b"Analytical Engine" in p.read_bytes()]
+    damaged = bytearray(part_b.read_bytes())
+    damaged[-3] ^= 0xFF  # one byte of the records: the part fails its CRC
+    part_b.write_bytes(bytes(damaged))
+    checked_files.clear()
+    catalog = Catalog.open(base)
+    assert checked_files == [str(edited)]  # started first; the damaged part is found as it is read
+    assert catalog.get("charles-babbage").summary == "Inventor."  # type: ignore[union-attr]
+    assert catalog.get("ada-lovelace").summary == "Mathematician and writer."  # type: ignore[union-attr]
+    cache.read_part(part_b)  # checked again and rewritten whole: it passes its CRC
