@@ -45,11 +45,12 @@ _new_dict = dict.__new__  # a Mapping or Sequence without its __init__: the walk
 _new_list = list.__new__
 
 
-def _pack(pos: tuple[int, int]) -> int:
+def pack_position(pos: tuple[int, int]) -> int:
+    """A (line, column) as one integer, ``line << 32 | column`` (how positions are kept in arrays)."""
     return pos[0] << 32 | pos[1]
 
 
-def _unpack(packed: int) -> tuple[int, int]:
+def unpack_position(packed: int) -> tuple[int, int]:
     return (packed >> 32, packed & 0xFFFFFFFF)
 
 
@@ -70,7 +71,7 @@ class _Positions:
         return (packed >> 32, packed & 0xFFFFFFFF)
 
     def __setitem__(self, key: str, pos: tuple[int, int]) -> None:  # in arrival order: key, then value
-        self._mapping._at.append(_pack(pos))
+        self._mapping._at.append(pack_position(pos))
 
     def __contains__(self, key: object) -> bool:
         return key in self._mapping
@@ -101,11 +102,11 @@ class Mapping(dict):
 
     def __init__(self, pos: tuple[int, int]) -> None:
         super().__init__()
-        self._at = array("Q", (_pack(pos),))
+        self._at = array("Q", (pack_position(pos),))
 
     @property
     def pos(self) -> tuple[int, int]:
-        return _unpack(self._at[0])
+        return unpack_position(self._at[0])
 
     @property
     def key_pos(self) -> _Positions:
@@ -123,15 +124,15 @@ class Sequence(list):
 
     def __init__(self, pos: tuple[int, int]) -> None:
         super().__init__()
-        self._at = array("Q", (_pack(pos),))
+        self._at = array("Q", (pack_position(pos),))
 
     @property
     def pos(self) -> tuple[int, int]:
-        return _unpack(self._at[0])
+        return unpack_position(self._at[0])
 
     @property
     def item_pos(self) -> list[tuple[int, int]]:
-        return [_unpack(packed) for packed in self._at[1:]]
+        return [unpack_position(packed) for packed in self._at[1:]]
 
     def items_with_pos(self) -> Iterator[tuple[Node, tuple[int, int]]]:
         """Each item with its position, one at a time (a list of millions would cost ~100 B an item)."""
@@ -393,7 +394,7 @@ class _Walker:
         if node == "<<":
             raise self.fail(mark, "merge keys (<<) are not allowed")
         first = parent.key_pos[node]
-        pos = _unpack(packed)
+        pos = unpack_position(packed)
         problems = self.problems
         problems.append(Problem(self.name, pos[0], pos[1], f"duplicate key {node[:60]!r} (first at line {first[0]})"))
         if len(problems) >= MAX_PROBLEMS:
@@ -443,7 +444,7 @@ class _Walker:
             # an item of a list three levels down closed: an entity, if the list is the root's "entities"
             top, items = stack[0], stack[1]
             if isinstance(top, Mapping) and top.get("entities") is items and isinstance(items, Sequence):
-                checked = self.on_entity(top, stack[2], _unpack(items._at[-1]))
+                checked = self.on_entity(top, stack[2], unpack_position(items._at[-1]))
                 if checked is not None:
                     items[-1] = checked  # the entity's nodes are freed as it leaves the stack
 

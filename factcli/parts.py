@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import FactBaseError, Problem
 from .index import IndexPart, NameIndex
-from .load import decode, parse_tree, read_bytes
+from .load import decode, pack_position, parse_tree, read_bytes, unpack_position
 from .model import Entity, Source
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class Part:
         self.source_pos: list[tuple[int, int]] = []
         self.include: list[tuple[str, int, int]] = []  # the root's patterns, with where each is
         self.ids: list[str] = []
-        self.id_pos = array("Q")  # line << 32 | column of each id
+        self.id_pos = array("Q")  # where each id is (load.pack_position)
         self.records: list[bytes] | None = []  # what ``keep`` made of each entity; None: left in its part's cache
         self.unresolved_sources: set[str] = set()
         self.unresolved_ids: set[str] = set()
@@ -148,7 +148,7 @@ def check_part(data: Any, name: str, member: bool, keep: Keep, *, decoded: bool 
     part.sources = list(checked.sources.values())
     part.source_pos = [checked.source_pos[source_id] for source_id in checked.sources]
     part.ids = list(checked.entities)
-    part.id_pos = array("Q", (line << 32 | column for line, column in checked.entity_pos.values()))
+    part.id_pos = array("Q", map(pack_position, checked.entity_pos.values()))
     part.records = list(checked.entities.values())
     part.unresolved_sources = checked.unresolved_sources
     part.unresolved_ids = checked.unresolved_ids
@@ -355,8 +355,10 @@ def combine(parts: Sequence[Part]) -> Combined:
             seen = entity_at.get(entity_id)
             if seen is not None:  # (a file's own duplicates are its own problems: only other files' here)
                 place = parts[seen].id_pos[parts[seen].ids.index(entity_id)]
-                message = f"duplicate entity id {entity_id!r} (first at {_where(parts, (seen, *_unpack(place)))})"
-                combined.failed.setdefault(number, []).append(Problem(part.name, *_unpack(packed), message))
+                message = (
+                    f"duplicate entity id {entity_id!r} (first at {_where(parts, (seen, *unpack_position(place)))})"
+                )
+                combined.failed.setdefault(number, []).append(Problem(part.name, *unpack_position(packed), message))
                 continue
             entity_at[entity_id] = number
             combined.ids.append(entity_id)
@@ -369,10 +371,6 @@ def _unresolved(parts: Sequence[Part], combined: Combined, ids: Any) -> None:
     for number, part in enumerate(parts):
         if not (part.unresolved_sources <= combined.sources.keys() and part.unresolved_ids <= ids):
             combined.failed.setdefault(number, [])
-
-
-def _unpack(packed: int) -> tuple[int, int]:
-    return packed >> 32, packed & 0xFFFFFFFF
 
 
 def _where(parts: Sequence[Part], first: tuple[int, int, int]) -> str:
