@@ -44,7 +44,7 @@ _FACT_FILE_SUFFIX = ".yaml"
 # -- which files ----------------------------------------------------------------------------------
 def directory_files(directory: Path) -> list[Path]:
     """Every ``*.yaml`` file under ``directory`` (hidden ones and symbolic links to folders aside),
-    sorted by path relative to it."""
+    sorted by path relative to it; FactBaseError when there is none (a folder is no fact base then)."""
     top = os.fspath(directory)
     found: list[tuple[str, str]] = []
     for folder, subfolders, names in os.walk(top):
@@ -53,6 +53,8 @@ def directory_files(directory: Path) -> list[Path]:
         for name in names:
             if name.endswith(_FACT_FILE_SUFFIX) and not name.startswith("."):
                 found.append((f"{inside}/{name}" if inside else name, os.path.join(folder, name)))
+    if not found:
+        raise FactBaseError([Problem(top, None, None, "is a directory with no *.yaml fact file under it")])
     found.sort()
     return [Path(path) for _, path in found]
 

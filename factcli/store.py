@@ -561,8 +561,6 @@ class _Opening:
         return self._members(files, (_as_one_of_several(root), digest))
 
     def _members(self, files: list[Path], root: tuple[Part, str] | None) -> tuple[list[Part], str]:
-        if root is None and not files:
-            raise FactBaseError([Problem(self.name, None, None, "is a directory with no *.yaml fact file under it")])
         names = [os.fspath(path) for path in files]
         parts = check_parts([(None, name, True, _marshalled, None) for name in names], self.jobs)  # each reads its file
         digests = [part.digest for part in parts]
@@ -821,10 +819,6 @@ class _Several:
         opening = self.opening
         if self.directory:
             files = directory_files(opening.path)
-            if not files:
-                raise FactBaseError(
-                    [Problem(opening.name, None, None, "is a directory with no *.yaml fact file under it")]
-                )
             return [os.fspath(path) for path in files], ["member"] * len(files), [None] * len(files)
         root = self._root()
         files, problems = included_files(opening.path, self.patterns)
